@@ -1,0 +1,109 @@
+import type { FileAnalysis } from './analyse.ts';
+import type { FileKind } from './formats/classify.ts';
+import { entitlementName, lookupEntitlement } from './model/entitlements.ts';
+import type { HaRole } from './model/types.ts';
+import { udiKey } from './model/udi.ts';
+
+/**
+ * The inspection object of FORMATS.md ("Inspection JSON"): one per input file, the contract of
+ * `slp inspect` and of every test that asks "what did the workbench learn from this file?".
+ * Absent fields are `null` or `[]`, never missing.
+ */
+export interface InspectionUdi {
+  pid: string;
+  sn: string;
+}
+
+export interface Inspection {
+  file: string;
+  sha256: string | null;
+  kind: FileKind;
+  devices: Array<{ udi: InspectionUdi; hostname: string | null; role: HaRole | null; softwareVersion: string | null }>;
+  account: { smartAccount: string | null; virtualAccount: string | null } | null;
+  policy: {
+    name: string | null;
+    ackRequired: boolean | null;
+    classes: Record<string, { firstReportDays: number | null; reportingFrequencyDays: number | null; reportOnChangeDays: number | null }>;
+  } | null;
+  usageReporting: { lastAckReceived: string | null; nextAckDeadline: string | null; lastReportPush: string | null; nextReportPush: string | null } | null;
+  licenses: Array<{ name: string | null; tag: string | null; count: number | null; status: string | null; enforcement: string | null; type: string | null }>;
+  reports: Array<{
+    reportId: number | string;
+    udi: InspectionUdi;
+    entitlementTag: string | null;
+    state: string | null;
+    count: number | null;
+    start: string | null;
+    end: string | null;
+  }>;
+  acknowledged: Array<{ reportId: number | string; udi: InspectionUdi | null }>;
+  warnings: string[];
+  /** Present only when the file could not be read: the one-line reason. */
+  error?: string;
+}
+
+/** ISO 8601 in UTC (payload times are epoch seconds, so the zone is known), without milliseconds. */
+export function isoUtc(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** Report IDs as JSON numbers when exact, as strings beyond 2^53 (IDs go up to 2^64-1). */
+export function reportIdJson(id: string): number | string {
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : id;
+}
+
+export function emptyInspection(file: string, sha256: string | null, kind: FileKind): Inspection {
+  return { file, sha256, kind, devices: [], account: null, policy: null, usageReporting: null, licenses: [], reports: [], acknowledged: [], warnings: [] };
+}
+
+export function inspectionOf(analysis: FileAnalysis): Inspection {
+  const out = emptyInspection(analysis.name, analysis.sha256, analysis.kind);
+  out.warnings = [...analysis.warnings];
+  const devices = new Map<string, Inspection['devices'][number] & { at: number }>();
+  const licenses = new Map<string, { count: number | null; end: number }>();
+  for (const { usage } of analysis.usage) {
+    for (const d of usage.devices) {
+      const key = udiKey(d.udi);
+      const at = d.observedAt ?? 0;
+      const known = devices.get(key);
+      if (known && known.at > at) continue;
+      devices.set(key, {
+        udi: { pid: d.udi.pid, sn: d.udi.sn },
+        hostname: d.hostname ?? known?.hostname ?? null,
+        role: d.role,
+        softwareVersion: d.softwareVersion ?? known?.softwareVersion ?? null,
+        at,
+      });
+    }
+    for (const r of usage.reports) {
+      out.reports.push({
+        reportId: reportIdJson(r.reportId),
+        udi: { pid: r.udi.pid, sn: r.udi.sn },
+        entitlementTag: r.entitlementTag,
+        state: null, // a saved usage file does not say where the report is in its OPEN → ACK life
+        count: r.count,
+        start: isoUtc(r.start),
+        end: isoUtc(r.end),
+      });
+      if (r.entitlementTag) {
+        // Licences in use across the file: per tag, the count of the most recent report of each device summed.
+        const key = `${r.entitlementTag}\u0000${udiKey(r.udi)}`;
+        const prev = licenses.get(key);
+        if (!prev || (r.end ?? 0) >= prev.end) licenses.set(key, { count: r.count, end: r.end ?? 0 });
+      }
+    }
+  }
+  out.devices = [...devices.values()].map(({ at: _at, ...d }) => d);
+  const perTag = new Map<string, number | null>();
+  for (const [key, v] of licenses) {
+    const tag = key.slice(0, key.indexOf('\u0000'));
+    const sum = perTag.get(tag);
+    perTag.set(tag, v.count === null ? (sum ?? null) : (sum ?? 0) + v.count);
+  }
+  out.licenses = [...perTag].map(([tag, count]) => {
+    const known = lookupEntitlement(tag);
+    return { name: entitlementName(tag), tag, count, status: null, enforcement: known?.enforcement ?? null, type: known?.duration ?? null };
+  });
+  return out;
+}

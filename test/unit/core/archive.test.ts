@@ -1,0 +1,162 @@
+import { packTar } from 'modern-tar';
+import { describe, expect, it } from 'vitest';
+import { expand, extractEntry, gunzip, gzip, leaves, readTar, withLimits, writeTar } from '../../../src/core/archive/index.ts';
+import { Budget, DEFAULT_LIMITS } from '../../../src/core/archive/limits.ts';
+import { ImportError } from '../../../src/core/errors.ts';
+import { decode, text } from '../helpers.ts';
+
+const T = 1_700_000_000_000;
+
+async function tarOf(files: Record<string, string | Uint8Array>): Promise<Uint8Array> {
+  return writeTar(Object.entries(files).map(([name, body]) => ({ name, bytes: typeof body === 'string' ? text(body) : body, mtime: T })));
+}
+
+async function refusal(p: Promise<unknown> | (() => unknown)): Promise<ImportError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ImportError);
+    return e as ImportError;
+  }
+  throw new Error('expected an ImportError, but nothing was thrown');
+}
+
+describe('gzip and tar', () => {
+  it('round-trips gzip and tar, with deterministic output', async () => {
+    const tar = await tarOf({ 'a.txt': 'hello', 'dir/b.txt': 'world' });
+    expect(await tarOf({ 'a.txt': 'hello', 'dir/b.txt': 'world' })).toEqual(tar);
+    const gz = gzip(tar);
+    expect(gzip(tar)).toEqual(gz);
+    const budget = new Budget(DEFAULT_LIMITS);
+    const listing = await readTar(gunzip(gz, ['x.tar.gz'], budget), ['x.tar.gz'], budget);
+    expect(listing.files.map((f) => [f.name, decode(f.bytes)])).toEqual([
+      ['a.txt', 'hello'],
+      ['dir/b.txt', 'world'],
+    ]);
+    expect(listing.files[0]!.mtime).toBe(T);
+  });
+
+  it('opens archives nested two deep, as CSSM bundles are, and finds an entry again by its path', async () => {
+    const inner = gzip(await tarOf({ 'dev_1_1.txt': '<one/>', 'dev_2_1.txt': '<two/>' }));
+    const outer = gzip(await tarOf({ 'manifest.mf': 'Manifest-Version: 1.0\n', 'UD_VA_1.tar.gz': inner }));
+    const tree = await expand('UD_SA_1.tar.gz', outer);
+    expect(leaves(tree).map((l) => [l.path, decode(l.bytes)])).toEqual([
+      [['manifest.mf'], 'Manifest-Version: 1.0\n'],
+      [['UD_VA_1.tar.gz', 'dev_1_1.txt'], '<one/>'],
+      [['UD_VA_1.tar.gz', 'dev_2_1.txt'], '<two/>'],
+    ]);
+    expect(decode(await extractEntry('UD_SA_1.tar.gz', outer, ['UD_VA_1.tar.gz', 'dev_2_1.txt']))).toBe('<two/>');
+    expect(decode(await extractEntry('plain.txt', text('plain'), []))).toBe('plain');
+    const missing = await refusal(extractEntry('UD_SA_1.tar.gz', outer, ['UD_VA_1.tar.gz', 'dev_9_1.txt']));
+    expect(missing.message).toContain('dev_9_1.txt');
+  });
+
+  it('treats a gzip of plain text as a file, not an archive', async () => {
+    const tree = await expand('usage.txt.gz', gzip(text('<smartLicense/>')));
+    expect(tree).toMatchObject({ type: 'leaf', gzipped: true, path: [] });
+  });
+});
+
+describe('archive limits', () => {
+  it('refuses a gzip bomb by its inflate ratio, under the default limits, before inflating it all', async () => {
+    const bomb = gzip(new Uint8Array(100 * 1024 * 1024)); // 100 MiB of zeros → about 100 KiB
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    const e = await refusal(expand('backup.tar.gz', bomb));
+    expect(e.code).toBe('inflate-ratio');
+    expect(e.message).toMatch(/^backup\.tar\.gz: expands more than 200:1/);
+  });
+
+  it('refuses data that inflates past the total cap', async () => {
+    const e = await refusal(expand('big.gz', gzip(new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7919) & 0xff)), withLimits({ maxTotalBytes: 1024 * 1024 })));
+    expect(e.code).toBe('too-large');
+    expect(e.message).toContain('big.gz');
+    expect(e.message).toContain('1.0 MiB');
+  });
+
+  it('refuses a tar bomb of many entries, counting across nesting levels', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) many[`f${i}.txt`] = 'x';
+    const inner = gzip(await tarOf(many));
+    const outer = gzip(await tarOf({ 'a.tar.gz': inner, 'b.tar.gz': inner }));
+    await expect(expand('ok.tar.gz', outer, withLimits({ maxEntries: 62 }))).resolves.toBeTruthy();
+    const e = await refusal(expand('bomb.tar.gz', outer, withLimits({ maxEntries: 61 })));
+    expect(e.code).toBe('too-many-entries');
+    expect(e.message).toMatch(/^bomb\.tar\.gz › b\.tar\.gz: holds more than 61 archive entries/);
+  });
+
+  it('refuses archives nested deeper than the cap', async () => {
+    let tar = await tarOf({ 'deep.txt': 'x' });
+    for (let i = 0; i < 3; i++) tar = await tarOf({ [`level${i}.tar.gz`]: gzip(tar) });
+    const e = await refusal(expand('nest.tar.gz', gzip(tar)));
+    expect(e.code).toBe('too-deep');
+    expect(e.message).toContain('more than 4 levels deep');
+    expect(e.where).toEqual(['nest.tar.gz', 'level2.tar.gz', 'level1.tar.gz']);
+  });
+
+  it('refuses an input file above the size cap without reading it', async () => {
+    const e = await refusal(expand('huge.txt', new Uint8Array(2048), withLimits({ maxInputBytes: 1024 })));
+    expect(e.code).toBe('too-large');
+  });
+
+  it.each([
+    ['../evil', 'climbs out of the archive'],
+    ['ok/../../evil', 'climbs out of the archive'],
+    ['..\\evil', 'climbs out of the archive'],
+    ['/etc/passwd', 'is an absolute path'],
+    ['C:/Windows/evil.txt', 'is an absolute path'],
+  ])('refuses the entry name %s', async (name, why) => {
+    const tar = await packTar([{ header: { name: 'fine.txt', size: 1 }, body: 'a' }, { header: { name, size: 1 }, body: 'b' }]);
+    const e = await refusal(expand('evil.tar', tar));
+    expect(e.code).toBe('unsafe-path');
+    expect(e.message).toBe(`evil.tar › ${name}: entry name ${why}${why.startsWith('climbs') ? ' with ".."' : ''} — the archive is refused`);
+  });
+
+  it('skips symbolic links with a note instead of following them', async () => {
+    const tar = await packTar([
+      { header: { name: 'link', type: 'symlink', linkname: '/etc/passwd', size: 0 } },
+      { header: { name: 'real.txt', size: 1 }, body: 'r' },
+    ]);
+    const tree = await expand('links.tar', tar);
+    expect(tree.type === 'tar' && tree.skipped).toEqual(['link: symlink entry ignored (only regular files are read)']);
+    expect(leaves(tree).map((l) => l.name)).toEqual(['real.txt']);
+  });
+});
+
+describe('damaged input', () => {
+  it('says a gzip file was cut short', async () => {
+    const gz = gzip(new Uint8Array(200_000).map((_, i) => (i * 13) & 0xff));
+    const e = await refusal(expand('cut.tar.gz', gz.subarray(0, gz.length >> 1)));
+    expect(e.code).toBe('truncated');
+    expect(e.message).toMatch(/^cut\.tar\.gz: the gzip data ends early/);
+  });
+
+  it('says a gzip stream is damaged', async () => {
+    const gz = gzip(text('a'.repeat(10_000) + 'b'.repeat(10_000)));
+    const broken = new Uint8Array(gz);
+    for (let i = 12; i < 30; i++) broken[i] = 0xff;
+    const e = await refusal(expand('broken.gz', broken));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toMatch(/^broken\.gz: the gzip data is damaged \(/);
+  });
+
+  it('says a tar archive was cut short', async () => {
+    const tar = await tarOf({ 'a.txt': 'x'.repeat(5000), 'b.txt': 'y'.repeat(5000) });
+    const e = await refusal(expand('cut.tar', tar.subarray(0, 3000)));
+    expect(e.code).toBe('truncated');
+    expect(e.message).toBe('cut.tar: the tar archive ends early — the file was cut short (incomplete copy or download)');
+  });
+
+  it('says a tar header is damaged when its checksum does not match', async () => {
+    const tar = new Uint8Array(await tarOf({ 'a.txt': 'hello' }));
+    tar[10] = 0x41; // change the name without fixing the checksum
+    const e = await refusal(expand('bad.tar', tar));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toContain('checksum');
+  });
+
+  it('refuses to read something that is not a tar as one', async () => {
+    const e = await refusal(readTar(text('not a tar archive at all'.repeat(40)), ['fake.tar'], new Budget(DEFAULT_LIMITS)));
+    expect(e.code).toBe('not-tar');
+    expect(e.message).toBe('fake.tar: is not a tar archive (no "ustar" header at byte 257)');
+  });
+});
