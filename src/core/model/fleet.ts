@@ -1,0 +1,203 @@
+import type { UsageEntry } from '../analyse.ts';
+import type { HaRole, RumReport } from './types.ts';
+import { type Udi, udiKey } from './udi.ts';
+
+/**
+ * The fleet as stored: one record per product instance (its facts, each with the file it came from) and one
+ * record per reporting device holding all its RUM reports. One record per device rather than per report because
+ * IndexedDB costs about 70 µs a record (ARCHITECTURE.md): 100,000 devices must not become 200,000+ writes.
+ * Merging is pure so the worker, Node and tests share it; the store only reads and writes the records.
+ */
+
+/** A fact about a device, the file (SHA-256) it was learned from, and when the device said it (ms). */
+export interface Fact<T> {
+  value: T;
+  file: string;
+  at: number;
+}
+
+export interface LicenseInUse {
+  entitlementTag: string;
+  count: number | null;
+  utility: boolean;
+  /** End of the report this count comes from (the latest report for the tag), ms. */
+  asOf: number | null;
+  reportId: string;
+}
+
+export interface ProductInstance {
+  /** `PID:…,SN:…` (udiKey). */
+  key: string;
+  udi: Udi;
+  hostname: Fact<string> | null;
+  softwareVersion: Fact<string> | null;
+  softwareTag: Fact<string> | null;
+  ha: Fact<{ role: HaRole; activeKey: string | null }> | null;
+  /** Licences in use as the latest report of each entitlement says (reports come from the active of an HA set). */
+  licenses: LicenseInUse[];
+  reportCount: number;
+  lastReportEnd: number | null;
+  /** SHA-256 of every file that said anything about this device, oldest first. */
+  files: string[];
+  firstSeen: number;
+  updatedAt: number;
+}
+
+/** Where a report's exact bytes are: a stored file, the entry path inside its archives, a byte range. */
+export interface ReportSource {
+  file: string;
+  entry: string[];
+  start: number;
+  end: number;
+}
+
+export interface StoredReport extends Omit<RumReport, 'range' | 'ha'> {
+  source: ReportSource;
+  /** Other files holding a byte-identical copy of this report. */
+  alsoIn: string[];
+}
+
+export interface DeviceReports {
+  key: string;
+  reports: StoredReport[];
+}
+
+export interface MergeInput {
+  file: string;
+  importedAt: number;
+  usage: UsageEntry[];
+}
+
+export interface MergeResult {
+  devices: ProductInstance[];
+  reports: DeviceReports[];
+  newDevices: number;
+  updatedDevices: number;
+  newReports: number;
+  knownReports: number;
+  warnings: string[];
+}
+
+/** Every device key a set of usage entries touches: what the store must read before merging. */
+export function keysTouched(usage: readonly UsageEntry[]): { devices: string[]; reporters: string[] } {
+  const devices = new Set<string>();
+  const reporters = new Set<string>();
+  for (const { usage: u } of usage) {
+    for (const d of u.devices) devices.add(udiKey(d.udi));
+    for (const r of u.reports) {
+      const key = udiKey(r.udi);
+      devices.add(key);
+      reporters.add(key);
+    }
+  }
+  return { devices: [...devices], reporters: [...reporters] };
+}
+
+function newer<T>(current: Fact<T> | null, value: T | null, file: string, at: number): Fact<T> | null {
+  if (value === null) return current;
+  if (current && current.at > at) return current;
+  return { value, file, at };
+}
+
+export function mergeUsage(input: MergeInput, existingDevices: ReadonlyMap<string, ProductInstance>, existingReports: ReadonlyMap<string, DeviceReports>): MergeResult {
+  const { file, importedAt } = input;
+  const devices = new Map<string, ProductInstance>();
+  const reports = new Map<string, DeviceReports>();
+  const created = new Set<string>();
+  const warnings: string[] = [];
+  let newReports = 0;
+  let knownReports = 0;
+
+  const deviceFor = (udi: Udi): ProductInstance => {
+    const key = udiKey(udi);
+    let d = devices.get(key);
+    if (d) return d;
+    const old = existingDevices.get(key);
+    if (old) d = { ...old, files: [...old.files], licenses: [...old.licenses] };
+    else {
+      created.add(key);
+      d = { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: importedAt, updatedAt: importedAt };
+    }
+    if (!d.files.includes(file)) d.files.push(file);
+    d.updatedAt = importedAt;
+    devices.set(key, d);
+    return d;
+  };
+
+  const reportsFor = (key: string): DeviceReports => {
+    let r = reports.get(key);
+    if (!r) {
+      const old = existingReports.get(key);
+      r = { key, reports: old ? old.reports.map((s) => ({ ...s, alsoIn: [...s.alsoIn] })) : [] };
+      reports.set(key, r);
+    }
+    return r;
+  };
+
+  for (const { path, usage } of input.usage) {
+    for (const o of usage.devices) {
+      const d = deviceFor(o.udi);
+      const at = o.observedAt ?? 0;
+      d.hostname = newer(d.hostname, o.hostname, file, at);
+      d.softwareVersion = newer(d.softwareVersion, o.softwareVersion, file, at);
+      d.softwareTag = newer(d.softwareTag, o.softwareTag, file, at);
+      d.ha = newer(d.ha, { role: o.role, activeKey: o.activeUdi ? udiKey(o.activeUdi) : null }, file, at);
+    }
+    for (const r of usage.reports) {
+      const key = udiKey(r.udi);
+      deviceFor(r.udi);
+      const list = reportsFor(key);
+      const { range, ha: _ha, ...facts } = r;
+      const stored: StoredReport = { ...facts, source: { file, entry: path, start: range.start, end: range.end }, alsoIn: [] };
+      const index = list.reports.findIndex((s) => s.reportId === r.reportId);
+      const known = index === -1 ? undefined : list.reports[index];
+      if (!known) {
+        list.reports.push(stored);
+        newReports++;
+        continue;
+      }
+      knownReports++;
+      if (known.fingerprint === r.fingerprint) {
+        if (known.source.file !== file && !known.alsoIn.includes(file)) known.alsoIn.push(file);
+      } else if ((r.end ?? 0) > (known.end ?? 0)) {
+        list.reports[index] = stored;
+        warnings.push(`report ${r.reportId} of ${key} differs from the copy already stored: this file's copy is newer and is kept`);
+      } else {
+        warnings.push(`report ${r.reportId} of ${key} differs from the copy already stored: the stored copy is kept`);
+      }
+    }
+  }
+
+  for (const [key, list] of reports) {
+    list.reports.sort((a, b) => (a.end ?? 0) - (b.end ?? 0) || compareIds(a.reportId, b.reportId));
+    const d = devices.get(key)!;
+    d.reportCount = list.reports.length;
+    d.lastReportEnd = list.reports.reduce<number | null>((m, s) => (s.end !== null && (m === null || s.end > m) ? s.end : m), null);
+    d.licenses = licensesInUse(list.reports);
+  }
+
+  return {
+    devices: [...devices.values()],
+    reports: [...reports.values()],
+    newDevices: created.size,
+    updatedDevices: devices.size - created.size,
+    newReports,
+    knownReports,
+    warnings,
+  };
+}
+
+/** Numeric order of decimal report IDs of any length. */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Per entitlement, what the latest report says (reports sorted by end). */
+export function licensesInUse(reports: readonly StoredReport[]): LicenseInUse[] {
+  const byTag = new Map<string, LicenseInUse>();
+  for (const r of reports) {
+    if (!r.entitlementTag) continue;
+    byTag.set(r.entitlementTag, { entitlementTag: r.entitlementTag, count: r.count, utility: r.utility, asOf: r.end, reportId: r.reportId });
+  }
+  return [...byTag.values()].sort((a, b) => a.entitlementTag.localeCompare(b.entitlementTag));
+}

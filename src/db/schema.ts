@@ -1,0 +1,75 @@
+import { Dexie, type EntityTable } from 'dexie';
+import type { EntryReport } from '../core/analyse.ts';
+import type { FileKind } from '../core/formats/classify.ts';
+import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
+
+/** An imported original file: what it is and what was learned from it. Its bytes live in `fileBytes`. */
+export interface StoredFile {
+  sha256: string;
+  name: string;
+  size: number;
+  kind: FileKind;
+  kindReason: string;
+  simulated: boolean;
+  importedAt: number;
+  warnings: string[];
+  /** Entries of an archive that were not read (errors, other kinds); entries read fine are only counted. */
+  problems: EntryReport[];
+  summary: {
+    entries: number;
+    usageFiles: number;
+    devices: number;
+    newDevices: number;
+    reports: number;
+    newReports: number;
+  };
+}
+
+/** The original bytes, byte-exact, kept apart so that listing files never loads them. */
+export interface StoredBytes {
+  sha256: string;
+  blob: Blob;
+}
+
+export type EventType = 'import' | 'storage';
+
+/** The audit trail: what happened to the workspace, when. */
+export interface LogEvent {
+  id?: number;
+  at: number;
+  type: EventType;
+  file: string | null;
+  message: string;
+}
+
+export type WorkbenchDb = Dexie & {
+  files: EntityTable<StoredFile, 'sha256'>;
+  fileBytes: EntityTable<StoredBytes, 'sha256'>;
+  devices: EntityTable<ProductInstance, 'key'>;
+  reports: EntityTable<DeviceReports, 'key'>;
+  events: EntityTable<LogEvent, 'id'>;
+};
+
+export const DB_NAME = 'slp-workbench';
+
+export interface DbDeps {
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+}
+
+/**
+ * Every schema version stays here with its upgrade, so a database written by any earlier version opens
+ * without losing data (capability 9). Index only what a view queries (ARCHITECTURE.md): each index costs
+ * write time on 100,000-device imports.
+ */
+export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): WorkbenchDb {
+  const db = new Dexie(name, { ...deps, chromeTransactionDurability: 'strict' }) as WorkbenchDb;
+  db.version(1).stores({
+    files: 'sha256, importedAt',
+    fileBytes: 'sha256',
+    devices: 'key',
+    reports: 'key',
+    events: '++id, at',
+  });
+  return db;
+}

@@ -1,0 +1,153 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { analyseFile } from '../../../src/core/analyse.ts';
+import { extractEntry, gzip, writeTar } from '../../../src/core/archive/index.ts';
+import { writeUsageFile } from '../../../src/core/sim/usage-file.ts';
+import { storeAnalysis } from '../../../src/db/import.ts';
+import { deviceReports, fileBlob, listDevices } from '../../../src/db/queries.ts';
+import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
+import { c9300, c9500Pair, decode, fixture, text } from '../helpers.ts';
+
+let dbCounter = 0;
+function freshDb(configure?: (db: WorkbenchDb) => void): WorkbenchDb {
+  const db = openWorkbenchDb(`test-${++dbCounter}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  configure?.(db);
+  return db;
+}
+
+async function importBytes(db: WorkbenchDb, name: string, bytes: Uint8Array, now = 1_800_000_000_000) {
+  const analysis = await analyseFile(name, bytes);
+  return storeAnalysis(db, analysis, new Blob([bytes as Uint8Array<ArrayBuffer>]), now);
+}
+
+async function snapshot(db: WorkbenchDb) {
+  return {
+    files: await db.files.toArray(),
+    bytes: (await db.fileBytes.toArray()).map((b) => [b.sha256, b.blob.size]),
+    devices: await db.devices.toArray(),
+    reports: await db.reports.toArray(),
+    events: await db.events.toArray(),
+  };
+}
+
+describe('store: importing usage files', () => {
+  it('stores the original bytes, the devices and their reports', async () => {
+    const db = freshDb();
+    const bytes = fixture('formats', 'rum-save-usage_c9300_standalone.txt');
+    const outcome = await importBytes(db, 'all_rum.txt', bytes);
+    expect(outcome).toMatchObject({ status: 'imported', summary: { devices: 1, newDevices: 1, reports: 2, newReports: 2 } });
+    const blob = await fileBlob(db, outcome.file.sha256);
+    expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(bytes);
+    const [device] = await listDevices(db);
+    expect(device).toMatchObject({
+      key: 'PID:C9300-24UX,SN:FCW2303D16Y',
+      hostname: { value: 'access-sw-01', file: outcome.file.sha256, at: 1762592000000 },
+      softwareVersion: { value: '17.12.04' },
+      ha: { value: { role: 'standalone', activeKey: null } },
+      reportCount: 2,
+      lastReportEnd: 1762592000000,
+      files: [outcome.file.sha256],
+    });
+    expect(device!.licenses.map((l) => [l.entitlementTag.split(',')[0], l.count])).toEqual([
+      ['regid.2017-03.com.cisco.advantagek9', 1],
+      ['regid.2017-05.com.cisco.c9300_dna_advantage', 1],
+    ]);
+    expect((await db.events.toArray()).map((e) => e.message)).toEqual([
+      'Imported all_rum.txt (Device usage file): 1 device (1 new), 2 reports (2 new)',
+    ]);
+  });
+
+  it('is a no-op that says so when the same bytes come again, whatever their name', async () => {
+    const db = freshDb();
+    const bytes = fixture('formats', 'rum-save-usage_c8000v_utility.txt');
+    await importBytes(db, 'first.txt', bytes);
+    const before = await snapshot(db);
+    const again = await importBytes(db, 'renamed-copy.xml', bytes, 1_900_000_000_000);
+    expect(again).toMatchObject({ status: 'duplicate', file: { name: 'first.txt' } });
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('is all or nothing: a write failing in the middle leaves the database as it was', async () => {
+    let failReports = false;
+    const db = freshDb((d) =>
+      d.use({
+        stack: 'dbcore',
+        name: 'fail-on-reports',
+        create: (down) => ({
+          ...down,
+          table: (name) => {
+            const table = down.table(name);
+            return name === 'reports' ? { ...table, mutate: (req) => (failReports ? Promise.reject(new Error('QuotaExceededError: disk full')) : table.mutate(req)) } : table;
+          },
+        }),
+      }),
+    );
+    await importBytes(db, 'first.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
+    const before = await snapshot(db);
+    failReports = true;
+    const next = text(writeUsageFile(c9300({ savedAt: 1_770_000_000_000, reports: [{ reportId: '1770000001', entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 2, start: 1762592000, end: 1770000000 }] })));
+    await expect(importBytes(db, 'second.txt', next)).rejects.toThrow(/disk full/);
+    // Files, bytes and devices were written before the failing write: none of it may remain.
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('merges files: newer facts win, each fact names its file, byte-identical reports are noted once', async () => {
+    const db = freshDb();
+    const older = await importBytes(db, 'old.txt', text(writeUsageFile(c9300({ hostname: 'old-name', savedAt: 1_762_000_000_000 }))));
+    const newer = await importBytes(db, 'new.txt', text(writeUsageFile(c9300({ hostname: 'new-name', savedAt: 1_763_000_000_000 }), { pretty: true })));
+    expect(newer).toMatchObject({ status: 'imported', summary: { newDevices: 0, reports: 2, newReports: 0 } });
+    const [device] = await listDevices(db);
+    expect(device!.hostname).toEqual({ value: 'new-name', file: newer.file.sha256, at: 1_763_000_000_000 });
+    expect(device!.files).toEqual([older.file.sha256, newer.file.sha256]);
+    // Same report IDs, same payloads: the pretty file's elements are byte-identical to the one-line file's.
+    const reports = await deviceReports(db, device!.key);
+    expect(reports.map((r) => [r.source.file, r.alsoIn])).toEqual([
+      [older.file.sha256, [newer.file.sha256]],
+      [older.file.sha256, [newer.file.sha256]],
+    ]);
+    // An older file arriving later does not overwrite newer facts.
+    await importBytes(db, 'oldest.txt', text(writeUsageFile(c9300({ hostname: 'oldest-name', savedAt: 1_700_000_000_000, reports: [] }))));
+    expect((await listDevices(db))[0]!.hostname?.value).toBe('new-name');
+  });
+
+  it('stores an HA pair as two product instances with their roles', async () => {
+    const db = freshDb();
+    await importBytes(db, 'core.txt', text(writeUsageFile(c9500Pair())));
+    const devices = (await listDevices(db)).sort((a, b) => a.key.localeCompare(b.key));
+    expect(devices.map((d) => [d.udi.sn, d.ha?.value.role, d.ha?.value.activeKey, d.reportCount])).toEqual([
+      ['FCW2219L0AA', 'active', 'PID:C9500-48Y4C,SN:FCW2219L0AA', 1],
+      ['FCW2219L0BB', 'standby', 'PID:C9500-48Y4C,SN:FCW2219L0AA', 0],
+    ]);
+  });
+});
+
+describe('store: byte-exactness', () => {
+  it('every stored report points at exactly its <RUMReport> element in the stored original, also inside archives', async () => {
+    const db = freshDb();
+    const devFiles = {
+      'dev_1_1.txt': text(writeUsageFile(c9300(), { pretty: true, crlf: true })),
+      'dev_2_1.txt': text(writeUsageFile(c9500Pair(), { escaped: true })),
+      'dev_3_1.txt': fixture('formats', 'rum-save-usage_c8000v_utility.txt'),
+    };
+    const va = gzip(await writeTar(Object.entries(devFiles).map(([name, bytes]) => ({ name, bytes, mtime: 0 }))));
+    const bundle = gzip(await writeTar([{ name: 'UD_VA_1.tar.gz', bytes: va, mtime: 0 }]));
+    await importBytes(db, 'UD_SA_1.tar.gz', bundle);
+    await importBytes(db, 'plain.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
+
+    let checked = 0;
+    for (const { reports } of await db.reports.toArray()) {
+      for (const r of reports) {
+        const stored = await db.files.get(r.source.file);
+        const original = new Uint8Array(await (await fileBlob(db, r.source.file))!.arrayBuffer());
+        const entry = await extractEntry(stored!.name, original, r.source.entry);
+        const slice = decode(entry.subarray(r.source.start, r.source.end));
+        // The element, whole: starts and ends where the element does, and holds this report's ID.
+        expect(slice.startsWith('<RUMReport>') && slice.endsWith('</RUMReport>')).toBe(true);
+        expect(slice.slice(11, -12)).not.toContain('RUMReport>');
+        expect(slice).toMatch(new RegExp(`report_id(\\\\&quot;|\\\\"|&quot;|")?\\s*:\\s*${r.reportId}\\b`));
+        checked++;
+      }
+    }
+    expect(checked).toBe(2 + 1 + 2 + 2 - 2); // c9300 in the bundle and plain.txt share report IDs: one record each
+  });
+});
