@@ -46,7 +46,14 @@ const STRUCTURE_FILES = /(^|\/)manifest\.(mf|json)$/i;
  * (limits, damage, unknown kind, nothing readable); an archive with some unreadable entries is read for the
  * rest, and each entry it could not read is named in `warnings`.
  */
-export async function analyseFile(name: string, bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<FileAnalysis> {
+export interface AnalyseOptions {
+  limits?: ArchiveLimits;
+  /** Called as entries are read: (entries done, entries in all). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function analyseFile(name: string, bytes: Uint8Array, options: AnalyseOptions = {}): Promise<FileAnalysis> {
+  const { limits = DEFAULT_LIMITS, onProgress } = options;
   if (bytes.length === 0) throw new ImportError('empty', [name], 'is empty (0 bytes) — nothing to import');
   const [sha256, tree] = await Promise.all([sha256Hex(bytes), expand(name, bytes, limits)]);
   const cls = classifyTree(tree);
@@ -70,7 +77,9 @@ export async function analyseFile(name: string, bytes: Uint8Array, limits: Archi
   }
 
   const single = tree.type === 'leaf';
+  let done = 0;
   for (const { leaf, classification } of cls.leaves) {
+    if (onProgress && done++ % 256 === 0) onProgress(done - 1, cls.leaves.length);
     const where = [name, ...leaf.path];
     const label = leaf.path.join(' › ') || name;
     if (classification.kind === 'usage-report') {
@@ -94,6 +103,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, limits: Archi
       analysis.warnings.push(`${label}: ${KIND_LABELS[classification.kind]} — not yet supported, ignored`);
     }
   }
+  onProgress?.(cls.leaves.length, cls.leaves.length);
   if (analysis.usage.length === 0) {
     const failed = analysis.entries.find((e) => e.status === 'error');
     throw new ImportError(

@@ -56,9 +56,9 @@ function unknown(reason: string): Classification {
 }
 
 /** A decoded prefix of the file for sniffing, or null when it is not UTF-8 text. */
-function textPrefix(bytes: Uint8Array): string | null {
+function textPrefix(bytes: Uint8Array, length = SNIFF_BYTES): string | null {
   const start = bomLength(bytes);
-  let end = Math.min(bytes.length, start + SNIFF_BYTES);
+  let end = Math.min(bytes.length, start + length);
   // Do not cut a multi-byte character in half at the sniff boundary.
   while (end < bytes.length && end > start && (bytes[end]! & 0xc0) === 0x80) end--;
   const head = bytes.subarray(start, end);
@@ -83,7 +83,9 @@ function binaryKind(bytes: Uint8Array): string {
 
 export function classifyLeaf(bytes: Uint8Array): Classification {
   if (bytes.length === 0) return unknown('the file is empty');
-  const text = textPrefix(bytes);
+  // XML is told apart by its root element and byte searches, so a short prefix is enough; text kinds get more.
+  const head = textPrefix(bytes, 4096);
+  const text = head !== null && head.trimStart().startsWith('<') ? head : textPrefix(bytes);
   if (text === null) return unknown(binaryKind(bytes));
   const trimmed = text.trimStart();
   if (trimmed === '') return unknown('the file holds only blank space');

@@ -136,8 +136,7 @@ function epochMs(v: unknown): number | null {
 const ROLES: Record<string, HaRole> = { active: 'active', standby: 'standby', member: 'member' };
 
 function readReport(doc: XmlDocument, node: XmlNode, index: number, where: readonly string[], systemInfo: SystemInfo | null): RumReport {
-  const line = lineOf(doc.bytes, node.start);
-  const what = `RUM report ${index + 1} (line ${line})`;
+  const what = `RUM report ${index + 1} (line ${lineOf(doc.bytes, node.start)})`;
   const text = textOf(doc, node, where).trim();
   if (!text) throw new ImportError('invalid', where, `${what} is empty`);
   const outer = obj(parseJson(text, where, what));

@@ -79,10 +79,26 @@ export function indexOfAscii(bytes: Uint8Array, text: string, from: number): num
   return -1;
 }
 
+const lineStarts = new WeakMap<Uint8Array, Uint32Array>();
+
+/** 1-based line of a byte offset. The newline index is built once per buffer, so many lookups stay cheap. */
 export function lineOf(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
-  return line;
+  let starts = lineStarts.get(bytes);
+  if (!starts) {
+    const found: number[] = [];
+    for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) found.push(i);
+    starts = Uint32Array.from(found);
+    lineStarts.set(bytes, starts);
+  }
+  // Number of newlines before the offset, by binary search.
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
 }
 
 /** Length of a UTF-8 byte-order mark at the start, or 0. */
@@ -92,7 +108,13 @@ export function bomLength(bytes: Uint8Array): number {
 
 export function parseXml(bytes: Uint8Array, where: readonly string[], limits: XmlLimits = DEFAULT_XML_LIMITS): XmlDocument {
   const fail = (at: number, what: string, code: 'xml' | 'truncated' = 'xml'): never => {
-    throw new ImportError(code, where, `${code === 'truncated' ? 'the XML ends early' : 'malformed XML'} at line ${lineOf(bytes, at)}: ${what}`);
+    throw new ImportError(
+      code,
+      where,
+      code === 'truncated'
+        ? `the XML ends early (line ${lineOf(bytes, at)}: ${what}) — the file was cut short (an incomplete copy or transfer)`
+        : `malformed XML at line ${lineOf(bytes, at)}: ${what}`,
+    );
   };
   if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) {
     throw new ImportError('encoding', where, 'is UTF-16 text; devices write UTF-8 — re-copy the original file from the device');

@@ -1,0 +1,34 @@
+import type { FileKind } from '../core/formats/classify.ts';
+import type { ImportSummary } from '../db/import.ts';
+
+/**
+ * The contract between the UI and the import worker. Files travel as `File`/`Blob` handles (structured clone
+ * of a Blob shares its data, nothing is copied) or as `ArrayBuffer`s transferred with Comlink.transfer.
+ */
+export type ImportInput = { name: string; blob: Blob } | { name: string; bytes: ArrayBuffer };
+
+export type ImportPhase = 'reading' | 'hashing' | 'parsing' | 'storing';
+
+export type ImportStatus = 'imported' | 'duplicate' | 'refused' | 'not-supported';
+
+export interface ImportResult {
+  index: number;
+  name: string;
+  status: ImportStatus;
+  /** One sentence for the user: what happened to this file. */
+  message: string;
+  warnings: string[];
+  sha256: string | null;
+  kind: FileKind | null;
+  simulated: boolean;
+  summary: ImportSummary | null;
+}
+
+export type ImportEvent =
+  | { type: 'phase'; index: number; phase: ImportPhase; fraction: number }
+  | { type: 'result'; result: ImportResult };
+
+export interface ImportWorkerApi {
+  /** Imports the files one after the other, each in its own transaction, into the named database. */
+  importFiles(dbName: string, inputs: ImportInput[], onEvent: (event: ImportEvent) => void): Promise<ImportResult[]>;
+}

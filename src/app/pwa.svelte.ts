@@ -1,0 +1,42 @@
+import { jobs } from './jobs.svelte.ts';
+
+/**
+ * Service worker registration with `prompt` updates (capability 10): a new version is announced and applied
+ * only when the user asks, and never while a job runs, since reloading would cancel it.
+ */
+class PwaState {
+  updateReady = $state(false);
+  offlineReady = $state(false);
+  private apply: ((reload?: boolean) => Promise<void>) | null = null;
+
+  setUpdater(apply: (reload?: boolean) => Promise<void>) {
+    this.apply = apply;
+  }
+
+  get canUpdateNow(): boolean {
+    return this.updateReady && !jobs.running;
+  }
+
+  async update(): Promise<void> {
+    if (!this.canUpdateNow || !this.apply) return;
+    await this.apply(true);
+  }
+}
+
+export const pwa = new PwaState();
+
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  void import('virtual:pwa-register').then(({ registerSW }) => {
+    const apply = registerSW({
+      immediate: true,
+      onNeedRefresh() {
+        pwa.updateReady = true;
+      },
+      onOfflineReady() {
+        pwa.offlineReady = true;
+      },
+    });
+    pwa.setUpdater(apply);
+  });
+}

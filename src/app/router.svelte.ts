@@ -1,0 +1,24 @@
+/** Hash routes: they work from any static server and from a USB stick, with no server-side rewrites. */
+export type Route = 'fleet' | 'import' | 'files' | 'settings';
+
+const ROUTES: readonly Route[] = ['fleet', 'import', 'files', 'settings'];
+
+function parse(hash: string): Route {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'fleet';
+}
+
+class Router {
+  current = $state<Route>(parse(typeof location === 'undefined' ? '' : location.hash));
+
+  constructor() {
+    if (typeof window !== 'undefined') window.addEventListener('hashchange', () => (this.current = parse(location.hash)));
+  }
+
+  go(route: Route) {
+    if (location.hash !== `#/${route}`) location.hash = `#/${route}`;
+    this.current = route;
+  }
+}
+
+export const router = new Router();

@@ -1,0 +1,103 @@
+/**
+ * The import worker: receives files, runs the core (inflate, classify, parse, merge) and writes through
+ * src/db/, so the page never does the heavy lifting. Cancel = the page terminates this worker; an import cut
+ * off mid-transaction is rolled back by IndexedDB, so nothing half-written remains.
+ */
+import * as Comlink from 'comlink';
+import { analyseFile } from '../src/core/analyse.ts';
+import { describeError } from '../src/core/errors.ts';
+import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
+import { sha256Hex } from '../src/core/hash.ts';
+import type { ImportEvent, ImportInput, ImportResult, ImportWorkerApi } from '../src/app/import-api.ts';
+import { findFile, storeAnalysis } from '../src/db/import.ts';
+import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
+
+const databases = new Map<string, WorkbenchDb>();
+function database(name: string): WorkbenchDb {
+  let db = databases.get(name);
+  if (!db) {
+    db = openWorkbenchDb(name);
+    databases.set(name, db);
+  }
+  return db;
+}
+
+/** Joins a reason and a conclusion as two sentences, whatever punctuation the reason ends with. */
+function sentence(reason: string, then: string): string {
+  return `${reason}${/[.!?]$/.test(reason) ? '' : '.'} ${then}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emit: (e: ImportEvent) => void): Promise<ImportResult> {
+  const base = { index, name: input.name, warnings: [] as string[], sha256: null, kind: null, simulated: false, summary: null };
+  const phase = (p: 'reading' | 'hashing' | 'parsing' | 'storing', fraction: number) => emit({ type: 'phase', index, phase: p, fraction });
+  let bytes: Uint8Array;
+  try {
+    phase('reading', 0);
+    bytes = 'blob' in input ? new Uint8Array(await input.blob.arrayBuffer()) : new Uint8Array(input.bytes);
+  } catch (e) {
+    return { ...base, status: 'refused', message: `${input.name}: could not be read (${describeError(e)}) — was it moved or deleted?` };
+  }
+  phase('hashing', 0.05);
+  const sha256 = await sha256Hex(bytes);
+  const earlier = await findFile(db, sha256);
+  if (earlier) {
+    return { ...base, sha256, kind: earlier.kind, simulated: earlier.simulated, status: 'duplicate', message: `Already imported as ${earlier.name} on ${new Date(earlier.importedAt).toLocaleString()}: nothing changed.` };
+  }
+  let analysis;
+  try {
+    phase('parsing', 0.1);
+    analysis = await analyseFile(input.name, bytes, { onProgress: (done, total) => phase('parsing', 0.1 + 0.7 * (total ? done / total : 1)) });
+  } catch (e) {
+    return { ...base, sha256, kind: classifyLeaf(bytes.subarray(0, 65536)).kind, status: 'refused', message: sentence(describeError(e, [input.name]), 'Nothing was imported.') };
+  }
+  if (!analysis.readable) {
+    return {
+      ...base,
+      sha256,
+      kind: analysis.kind,
+      simulated: analysis.simulated,
+      status: 'not-supported',
+      message: `Recognised as ${KIND_LABELS[analysis.kind]} (${analysis.kindReason}). This version cannot read it yet, so it was not imported.`,
+    };
+  }
+  phase('storing', 0.85);
+  const blob = 'blob' in input ? input.blob : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+  try {
+    const outcome = await storeAnalysis(db, analysis, blob, Date.now());
+    if (outcome.status === 'duplicate') {
+      return { ...base, sha256, kind: outcome.file.kind, status: 'duplicate', message: `Already imported as ${outcome.file.name}: nothing changed.` };
+    }
+    const s = outcome.summary;
+    return {
+      ...base,
+      sha256,
+      kind: analysis.kind,
+      simulated: analysis.simulated,
+      summary: s,
+      warnings: outcome.warnings,
+      status: 'imported',
+      message: `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
+    };
+  } catch (e) {
+    return { ...base, sha256, kind: analysis.kind, status: 'refused', message: `${input.name}: could not be stored (${describeError(e)}). Nothing was imported.` };
+  }
+}
+
+const api: ImportWorkerApi = {
+  async importFiles(dbName, inputs, onEvent) {
+    const db = database(dbName);
+    const results: ImportResult[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const result = await importOne(db, index, input, onEvent);
+      results.push(result);
+      onEvent({ type: 'result', result });
+    }
+    return results;
+  },
+};
+
+Comlink.expose(api);
