@@ -1,3 +1,4 @@
+import { gzip, writeTar } from '../../src/core/archive/index.ts';
 import { writeUsageFile } from '../../src/core/sim/usage-file.ts';
 import { expect, fixture, importFiles, test, waitForRows } from './fixtures.ts';
 
@@ -61,13 +62,16 @@ test('a bad file gets a clear error naming it, and changes nothing', async ({ pa
     { name: 'cut-short.txt', buffer: C8000V.subarray(0, 1500) },
     { name: 'holiday.png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]) },
     { name: 'ACK_all_rum.txt', buffer: fixture('made', 'ack_single.xml') },
+    { name: 'fleet.tar.gz', buffer: Buffer.from(gzip(await writeTar([{ name: 'dev_1.txt', bytes: C8000V, mtime: 0 }]))).subarray(0, 900) },
   ]);
-  await waitForRows(page, 4);
+  await waitForRows(page, 5);
   const rows = page.locator('[data-testid="import-row"]');
   await expect(rows.filter({ hasText: 'cut-short.txt' })).toHaveAttribute('data-status', 'refused');
   await expect(rows.filter({ hasText: 'cut-short.txt' })).toContainText(/cut-short\.txt: the XML ends early \(line 4: unterminated CDATA section\) — the file was cut short .* Nothing was imported\./);
   await expect(rows.filter({ hasText: 'holiday.png' })).toContainText('holiday.png: is not a file the workbench can read: a PNG image, not a licensing file');
   await expect(rows.filter({ hasText: 'ACK_all_rum.txt' })).toHaveAttribute('data-status', 'not-supported');
+  // The browser's native inflate must report truncation too, not hand back the part it could read.
+  await expect(rows.filter({ hasText: 'fleet.tar.gz' })).toContainText('fleet.tar.gz: the gzip data ends early — the file was cut short');
   await page.screenshot({ path: 'test-results/screens/05-errors.png' });
   await page.getByRole('link', { name: /Fleet/ }).click();
   await expect(page.getByTestId('fleet-summary')).toHaveText('1 product instance · 2 RUM reports · from 1 file');

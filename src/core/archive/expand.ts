@@ -1,5 +1,5 @@
 import { ImportError } from '../errors.ts';
-import { gunzip, isGzip } from './gzip.ts';
+import { gunzipFast, isGzip } from './gzip.ts';
 import { Budget, DEFAULT_LIMITS, type ArchiveLimits } from './limits.ts';
 import { isTar, readTar } from './tar.ts';
 
@@ -46,7 +46,7 @@ async function open(name: string, path: string[], bytes: Uint8Array, depth: numb
   let content = bytes;
   while (isGzip(content)) {
     depth = enter(depth, budget, where);
-    content = gunzip(content, where, budget);
+    content = await gunzipFast(content, where, budget);
     gzipped = true;
   }
   if (!isTar(content)) return { type: 'leaf', name, path, bytes: content, gzipped };
@@ -82,7 +82,7 @@ export async function extractEntry(name: string, bytes: Uint8Array, path: readon
   let content = bytes;
   const where = [name];
   for (let i = 0; ; i++) {
-    while (isGzip(content)) content = gunzip(content, where, budget);
+    while (isGzip(content)) content = await gunzipFast(content, where, budget);
     const step = path[i];
     if (step === undefined) return content;
     if (!isTar(content)) throw new ImportError('not-tar', where, `is not a tar archive, so it has no entry "${step}"`);

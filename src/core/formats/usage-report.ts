@@ -84,22 +84,23 @@ export function parseUsageFile(doc: XmlDocument, where: readonly string[]): Usag
   return { root: root.name, systemInfo, reports, devices: observeDevices(systemInfo, reports, warnings), unknownElements, warnings };
 }
 
-function parseJson(text: string, where: readonly string[], what: string): unknown {
+/** `what` names the thing for an error message; a function, so line numbers are only counted on failure. */
+function parseJson(text: string, where: readonly string[], what: () => string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     const code = /end of (JSON )?input|Unterminated/i.test(reason) ? 'truncated' : 'json';
-    throw new ImportError(code, where, `${what} is not valid JSON (${reason})`);
+    throw new ImportError(code, where, `${what()} is not valid JSON (${reason})`);
   }
 }
 
 function readSystemInfo(doc: XmlDocument, node: XmlNode, where: readonly string[]): SystemInfo {
   const data = node.children.find((c) => c.name === 'data');
   const text = (data ? textOf(doc, data, where) : textOf(doc, node, where)).trim();
-  const at = `the system information (line ${lineOf(doc.bytes, node.start)})`;
+  const at = () => `the system information (line ${lineOf(doc.bytes, node.start)})`;
   const json = parseJson(text, where, at);
-  if (!json || typeof json !== 'object') throw new ImportError('invalid', where, `${at} is not a JSON object`);
+  if (!json || typeof json !== 'object') throw new ImportError('invalid', where, `${at()} is not a JSON object`);
   const o = json as Json;
   const devices: SystemInfo['devices'] = [];
   if (Array.isArray(o.device_list)) {
@@ -136,31 +137,31 @@ function epochMs(v: unknown): number | null {
 const ROLES: Record<string, HaRole> = { active: 'active', standby: 'standby', member: 'member' };
 
 function readReport(doc: XmlDocument, node: XmlNode, index: number, where: readonly string[], systemInfo: SystemInfo | null): RumReport {
-  const what = `RUM report ${index + 1} (line ${lineOf(doc.bytes, node.start)})`;
+  const what = () => `RUM report ${index + 1} (line ${lineOf(doc.bytes, node.start)})`;
   const text = textOf(doc, node, where).trim();
-  if (!text) throw new ImportError('invalid', where, `${what} is empty`);
+  if (!text) throw new ImportError('invalid', where, `${what()} is empty`);
   const outer = obj(parseJson(text, where, what));
-  if (!outer) throw new ImportError('invalid', where, `${what} is not a JSON object`);
+  if (!outer) throw new ImportError('invalid', where, `${what()} is not a JSON object`);
 
   let payload: Json | null;
   let payloadText: string;
   let payloadFormat: RumReport['payloadFormat'];
   if (typeof outer.payload === 'string') {
     payloadText = outer.payload;
-    payload = obj(parseJson(outer.payload, where, `the payload of ${what}`));
+    payload = obj(parseJson(outer.payload, where, () => `the payload of ${what()}`));
     payloadFormat = payload?.version === '2.0' ? '2.0' : 'legacy';
   } else {
     payload = obj(outer.payload);
     payloadText = text;
     payloadFormat = 'object';
   }
-  if (!payload) throw new ImportError('invalid', where, `${what} has no payload object`);
+  if (!payload) throw new ImportError('invalid', where, `${what()} has no payload object`);
 
   const ident = obj(payload.asset_identification);
   const meta = obj(payload.meta) ?? {};
   // Exact digits from the text: JSON.parse would round IDs above 2^53.
   const idMatch = /"report_id"\s*:\s*"?(\d+)"?/.exec(payloadText);
-  if (!idMatch) throw new ImportError('invalid', where, `${what} has no report_id`);
+  if (!idMatch) throw new ImportError('invalid', where, `${what()} has no report_id`);
   const reportId = idMatch[1]!.replace(/^0+(?=\d)/, '');
 
   const instance = obj(ident?.instance);
@@ -171,7 +172,7 @@ function readReport(doc: XmlDocument, node: XmlNode, index: number, where: reado
     udiFromJson(obj(outer.signature)?.sudi) ??
     systemInfo?.udi ??
     null;
-  if (!udi) throw new ImportError('invalid', where, `${what} does not say which device (UDI) it comes from`);
+  if (!udi) throw new ImportError('invalid', where, `${what()} does not say which device (UDI) it comes from`);
 
   const measurements = Array.isArray(payload.measurements) ? payload.measurements.map(obj).filter((m): m is Json => m !== null) : [];
   let start: number | null = null;
