@@ -6,6 +6,8 @@ export interface Column {
   width: string;
   align?: 'left' | 'right';
   sortable?: boolean;
+  /** Sort newest/largest first on the first click (dates, sizes). */
+  descFirst?: boolean;
 }
 
 export type SortDir = 'asc' | 'desc';
