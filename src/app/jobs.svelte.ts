@@ -1,8 +1,9 @@
 import type { FileKind } from '../core/formats/classify.ts';
 import type { ImportSummary } from '../db/import.ts';
-import type { ImportEvent, ImportPhase, ImportStatus } from './import-api.ts';
+import * as Comlink from 'comlink';
+import type { ImportEvent, ImportPhase, ImportStatus, ImportWorkerApi } from './import-api.ts';
 import { storage } from './storage.svelte.ts';
-import { CancelledError, ImportWorkerBridge } from './worker-bridge.ts';
+import { CancelledError, WorkerBridge } from './worker-bridge.ts';
 import { workspaceName } from './workspace.ts';
 
 export type RowStatus = 'queued' | 'working' | ImportStatus | 'cancelled';
@@ -34,7 +35,7 @@ let nextId = 1;
 class Jobs {
   rows = $state<JobRow[]>([]);
   skippedSystemFiles = $state(0);
-  private bridge = new ImportWorkerBridge();
+  private bridge = new WorkerBridge<ImportWorkerApi>(() => new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' }));
   private askedPersistence = false;
 
   get running(): boolean {
@@ -78,7 +79,9 @@ class Jobs {
       }
     };
     try {
-      await this.bridge.run(workspaceName, wanted.map((f) => ({ name: f.name, blob: f.blob })), onEvent);
+      // Files go as Blob handles: structured clone shares a Blob's data, so nothing is copied.
+      const inputs = wanted.map((f) => ({ name: f.name, blob: f.blob }));
+      await this.bridge.run((api) => api.importFiles(workspaceName, inputs, Comlink.proxy(onEvent)));
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       for (const row of batch) {

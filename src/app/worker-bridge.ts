@@ -1,10 +1,9 @@
 import * as Comlink from 'comlink';
-import type { ImportEvent, ImportInput, ImportResult, ImportWorkerApi } from './import-api.ts';
 
 /**
- * The page's side of the import worker, after squoosh's worker bridge: the worker starts on first use, jobs
- * queue one at a time, cancel terminates the worker (the only way to stop work mid-flight; IndexedDB rolls back
- * the interrupted transaction) and a fresh one starts on the next job; an idle worker shuts down.
+ * The page's side of a worker, after squoosh's worker bridge: the worker starts on first use, jobs queue one
+ * at a time, cancel terminates the worker (the only way to stop work mid-flight; IndexedDB rolls back the
+ * interrupted transaction) and a fresh one starts on the next job; an idle worker shuts down.
  */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
@@ -15,21 +14,21 @@ export class CancelledError extends Error {
 
 const IDLE_MS = 15_000;
 
-export class ImportWorkerBridge {
+export class WorkerBridge<Api> {
   private worker: Worker | null = null;
-  private api: Comlink.Remote<ImportWorkerApi> | null = null;
+  private api: Comlink.Remote<Api> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private abortCurrent: ((e: Error) => void) | null = null;
 
-  constructor(private readonly create: () => Worker = () => new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' })) {}
+  constructor(private readonly create: () => Worker) {}
 
-  private start(): Comlink.Remote<ImportWorkerApi> {
+  private start(): Comlink.Remote<Api> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (!this.api) {
       this.worker = this.create();
-      this.api = Comlink.wrap<ImportWorkerApi>(this.worker);
+      this.api = Comlink.wrap<Api>(this.worker);
     }
     return this.api;
   }
@@ -40,13 +39,10 @@ export class ImportWorkerBridge {
     this.api = null;
   }
 
-  /** Runs one import job after any job before it. Rejects with CancelledError when cancelled. */
-  run(dbName: string, inputs: ImportInput[], onEvent: (e: ImportEvent) => void): Promise<ImportResult[]> {
+  /** Runs one job after any job before it. Rejects with CancelledError when cancelled. */
+  run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>): Promise<R> {
     const job = this.queue.then(async () => {
-      const api = this.start();
-      // Transfer raw buffers (the page loses them; they are not copied); Blobs are handles and need nothing.
-      const buffers = inputs.flatMap((i) => ('bytes' in i ? [i.bytes] : []));
-      const work = api.importFiles(dbName, Comlink.transfer(inputs, buffers), Comlink.proxy(onEvent));
+      const work = task(this.start());
       const cancelled = new Promise<never>((_, reject) => {
         this.abortCurrent = reject;
       });
@@ -61,7 +57,7 @@ export class ImportWorkerBridge {
     return job;
   }
 
-  /** Stops the running job now. Files already finished stay imported; the one in progress leaves nothing. */
+  /** Stops the running job now. */
   cancel(): void {
     if (!this.abortCurrent) return;
     this.stop();

@@ -3,13 +3,18 @@
  * `npm run -s slp -- <command>`: the workbench's command line, over the same core code the app runs in its
  * workers. Output is JSON on stdout; every failure is one line on stderr and a non-zero exit.
  */
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { analyseFile } from '../core/analyse.ts';
 import { describeError, isImportError } from '../core/errors.ts';
 import { classifyLeaf } from '../core/formats/classify.ts';
 import { emptyInspection, inspectionOf, type Inspection } from '../core/inspect.ts';
 import { sha256Hex } from '../core/hash.ts';
+import { expand, leaves } from '../core/archive/expand.ts';
+import { readBundleManifest } from '../core/bundle/upload.ts';
+import { type CssmLedger, emptyLedger, parseLedger, simulateCssm } from '../core/sim/cssm.ts';
+import { fleetFiles } from '../core/sim/files.ts';
+import { simulateFleet } from '../core/sim/fleet.ts';
 
 const HELP: Record<string, string> = {
   '': `slp — SLP Offline Workbench command line
@@ -17,7 +22,10 @@ const HELP: Record<string, string> = {
 Usage: npm run -s slp -- <command> [options]
 
 Commands:
-  inspect FILE…   name the kind of each file and print what it holds, as a JSON array (FORMATS.md)
+  inspect FILE…                  name the kind of each file and print what it holds, as JSON (FORMATS.md)
+  demo --devices N --seed S --out DIR [--now ISO]
+                                 write a simulated fleet's files into DIR
+  cssm-ack UPLOAD_FILE --out DIR play the simulated CSSM: answer an upload with an ACK
 
 Run "npm run -s slp -- <command> --help" for a command's options.`,
   inspect: `Usage: npm run -s slp -- inspect FILE…
@@ -26,6 +34,26 @@ Reads each file (device usage files, archives of them, CSSM bundles…), detects
 and prints a JSON array with one inspection object per file, in the order given.
 Exit status: 0 when every file was read, 2 when any could not be (one line per such file on stderr),
 1 on a usage error.`,
+  demo: `Usage: npm run -s slp -- demo --devices N --seed S --out DIR [--now ISO]
+
+Writes the files of a simulated fleet of N product instances (HA members included) into DIR, which must be
+new or empty, one folder per kind:
+  usage/      one "license smart save usage all" file per standalone device or HA set
+  slac/       SLAC request files of routers waiting for an HSEC authorization
+  cli/        "show license all|status|summary" of about twenty devices
+  cssm/       the CSSM licence summary (slp-summary/1 tar.gz)
+  inventory/  inventory.csv
+The same seed and --now give byte-identical files. --now defaults to today, 00:00 UTC.
+Everything written is marked as simulated inside the file. Prints a JSON summary.`,
+  'cssm-ack': `Usage: npm run -s slp -- cssm-ack UPLOAD_FILE --out DIR [--state FILE] [--virtual-account NAME]
+                                  [--smart-account NAME] [--virtual-accounts A,B,…] [--now ISO]
+
+Plays the simulated CSSM: reads a device usage file or an upload bundle, checks it as CSSM would (readable,
+no report uploaded before, a Virtual Account that exists) and writes the ACK (or ACK bundle) into DIR.
+The simulated CSSM remembers what it received in its state file (default DIR/simulated-cssm.json), so
+uploading the same reports twice is rejected. A new state file is created for --smart-account (default: the
+bundle's, else "Simulated Smart Account") with --virtual-accounts (default: the bundle's, else "DEFAULT").
+--virtual-account chooses where a single device file is uploaded. Exit 2 when the upload is rejected.`,
 };
 
 class UsageError extends Error {}
@@ -63,7 +91,124 @@ async function inspect(args: string[]): Promise<number> {
   return failed ? 2 : 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect };
+/** `--name value` options and positional arguments; unknown options are a usage error. */
+function options(args: string[], known: readonly string[]): { values: Map<string, string>; positional: string[] } {
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = flag.slice(2);
+    if (!known.includes(name)) throw new UsageError(`unknown option ${flag}`);
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    values.set(name, value);
+  }
+  return { values, positional };
+}
+
+function parseNow(text: string | undefined): number {
+  if (text === undefined) {
+    const today = new Date();
+    return Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  }
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw new UsageError(`--now: "${text}" is not an ISO 8601 date or time`);
+  return ms;
+}
+
+async function demo(args: string[]): Promise<number> {
+  const { values, positional } = options(args, ['devices', 'seed', 'out', 'now']);
+  if (positional.length) throw new UsageError(`demo: unexpected argument ${positional[0]}`);
+  const devicesText = values.get('devices');
+  const seed = values.get('seed');
+  const out = values.get('out');
+  if (!devicesText || !seed || !out) throw new UsageError('demo: --devices, --seed and --out are required (see --help)');
+  if (!/^\d+$/.test(devicesText) || Number(devicesText) < 1 || Number(devicesText) > 250_000) throw new UsageError('demo: --devices must be a whole number from 1 to 250000');
+  const now = parseNow(values.get('now'));
+  const existing = await readdir(out).catch(() => [] as string[]);
+  if (existing.length) throw new UsageError(`demo: ${out} is not empty — choose a new or empty folder`);
+  const fleet = simulateFleet({ seed, devices: Number(devicesText), now });
+  const files = await fleetFiles(fleet);
+  const perFolder: Record<string, number> = {};
+  for (const file of files) {
+    const target = join(out, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.bytes);
+    const folder = file.path.split('/')[0]!;
+    perFolder[folder] = (perFolder[folder] ?? 0) + 1;
+  }
+  const summary = {
+    format: 'slp-demo-summary/1',
+    simulated: true,
+    seed,
+    now: new Date(now).toISOString(),
+    devices: fleet.instances.length,
+    reportingUnits: fleet.units.length,
+    smartAccount: fleet.smartAccount.name,
+    virtualAccounts: fleet.virtualAccounts.map((v) => ({ name: v.name, policy: v.policy.name })),
+    files: perFolder,
+    out,
+  };
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  return 0;
+}
+
+async function cssmAck(args: string[]): Promise<number> {
+  const { values, positional } = options(args, ['out', 'state', 'virtual-account', 'smart-account', 'virtual-accounts', 'now']);
+  const [upload, ...extra] = positional;
+  const out = values.get('out');
+  if (!upload || !out) throw new UsageError('cssm-ack: give UPLOAD_FILE and --out DIR (see --help)');
+  if (extra.length) throw new UsageError(`cssm-ack: one upload at a time (got ${extra.length + 1} files)`);
+  const now = values.has('now') ? parseNow(values.get('now')) : Date.now();
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(upload));
+  } catch (e) {
+    throw new UsageError(`cssm-ack: ${upload}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeError(e)}`);
+  }
+  const statePath = values.get('state') ?? join(out, 'simulated-cssm.json');
+  let ledger: CssmLedger;
+  const saved = await readFile(statePath, 'utf8').catch(() => null);
+  if (saved !== null) {
+    try {
+      ledger = parseLedger(JSON.parse(saved));
+    } catch (e) {
+      throw new UsageError(`cssm-ack: ${statePath}: ${describeError(e)}`);
+    }
+  } else {
+    // A new simulated CSSM: its Smart Account and Virtual Accounts from the options, else from the bundle.
+    let manifest: ReturnType<typeof readBundleManifest> | null = null;
+    try {
+      const leaf = leaves(await expand(basename(upload), bytes)).find((l) => l.path.length === 1 && /manifest\.mf$/i.test(l.name));
+      if (leaf) manifest = readBundleManifest(new TextDecoder().decode(leaf.bytes));
+    } catch {
+      // An unreadable upload is rejected by the simulated CSSM below, with its reason.
+    }
+    const vas = values.get('virtual-accounts')?.split(',').map((v) => v.trim()).filter(Boolean) ?? (manifest ? [...new Set(manifest.virtualAccounts.values())] : []);
+    const single = values.get('virtual-account');
+    if (single && !vas.includes(single)) vas.push(single);
+    ledger = emptyLedger({ name: values.get('smart-account') ?? manifest?.smartAccount ?? 'Simulated Smart Account', id: manifest?.smartAccountId ?? '0' }, vas.length ? vas : ['DEFAULT']);
+  }
+  const outcome = await simulateCssm(basename(upload), bytes, ledger, { now, virtualAccount: values.get('virtual-account') });
+  if (!outcome.accepted) {
+    process.stderr.write(`slp cssm-ack: rejected: ${outcome.reason}\n`);
+    return 2;
+  }
+  await mkdir(out, { recursive: true });
+  const ackPath = join(out, outcome.name);
+  await writeFile(ackPath, outcome.bytes);
+  await mkdir(dirname(statePath), { recursive: true });
+  await writeFile(statePath, `${JSON.stringify(outcome.ledger, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ accepted: true, simulated: true, ack: ackPath, kind: outcome.kind, devices: outcome.devices, acknowledged: outcome.acknowledged, state: statePath }, null, 2)}\n`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect, demo, 'cssm-ack': cssmAck };
 
 export async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;

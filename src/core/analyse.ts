@@ -1,11 +1,18 @@
 import { type ArchiveLimits, DEFAULT_LIMITS } from './archive/limits.ts';
 import { expand } from './archive/expand.ts';
 import { ImportError, isImportError } from './errors.ts';
+import { type AckFile, readAck } from './formats/ack.ts';
 import { type FileKind, KIND_LABELS, classifyTree } from './formats/classify.ts';
-import { type UsageFile, readUsageFile } from './formats/usage-report.ts';
+import { devicesFromCliText } from './formats/cli/devices.ts';
+import { type Inventory, readInventoryCsv } from './formats/inventory-csv.ts';
+import { type LicenseSummary, readLicenseSummary } from './formats/license-summary.ts';
+import { type SlacRequestFile, readSlacRequest } from './formats/slac-request.ts';
+import { type UsageFile, parseJson, readUsageFile } from './formats/usage-report.ts';
 import { sha256Hex } from './hash.ts';
+import type { HaRole } from './model/types.ts';
+import type { Udi } from './model/udi.ts';
 
-/** File kinds this version reads into the fleet. Others are recognised and reported as not yet supported. */
+/** File kinds this version imports into the fleet. Others are recognised, read for inspection, not stored. */
 export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive']);
 
 export interface UsageEntry {
@@ -23,6 +30,15 @@ export interface EntryReport {
   note: string;
 }
 
+/** What the kinds this version does not import yet say, for `inspect` (and the import's messages). */
+export interface OtherFacts {
+  slacRequests: SlacRequestFile[];
+  acks: AckFile[];
+  inventories: Inventory[];
+  cli: Array<{ path: string[]; devices: Array<{ udi: Udi; role: HaRole }> }>;
+  summary: LicenseSummary | null;
+}
+
 /** Everything one input file yields, before anything is stored. */
 export interface FileAnalysis {
   name: string;
@@ -31,27 +47,45 @@ export interface FileAnalysis {
   kind: FileKind;
   kindReason: string;
   simulated: boolean;
-  /** False when the kind is recognised but this version cannot read it yet (the file must not be imported). */
+  /** False when nothing in the file can be imported by this version (it must then not be stored). */
   readable: boolean;
   usage: UsageEntry[];
+  other: OtherFacts;
   entries: EntryReport[];
   warnings: string[];
 }
 
-/** Bundle structure files that carry no facts of their own. */
-const STRUCTURE_FILES = /(^|\/)manifest\.(mf|json)$/i;
-
-/**
- * Opens, classifies and parses one input file. Throws an ImportError when the file as a whole must be refused
- * (limits, damage, unknown kind, nothing readable); an archive with some unreadable entries is read for the
- * rest, and each entry it could not read is named in `warnings`.
- */
 export interface AnalyseOptions {
   limits?: ArchiveLimits;
   /** Called as entries are read: (entries done, entries in all). */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Bundle structure files that carry no facts of their own. */
+const STRUCTURE_FILES = /(^|\/)manifest\.(mf|json)$/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Warnings repeated by many entries of an archive (a thousand device files each carrying a trust-code request)
+ * are said once, with how many entries and the first few names.
+ */
+function groupWarnings(perEntry: ReadonlyArray<{ label: string; text: string }>): string[] {
+  const byText = new Map<string, string[]>();
+  for (const { label, text } of perEntry) {
+    const labels = byText.get(text);
+    if (labels) labels.push(label);
+    else byText.set(text, [label]);
+  }
+  return [...byText].map(([text, labels]) =>
+    labels.length === 1 ? `${labels[0]}: ${text}` : `${text} — in ${labels.length.toLocaleString('en')} entries (${labels.slice(0, 3).join(', ')}${labels.length > 3 ? ', …' : ''})`,
+  );
+}
+
+/**
+ * Opens, classifies and parses one input file. Throws an ImportError when the file as a whole must be refused
+ * (limits, damage, unknown kind, nothing readable); an archive with some unreadable entries is read for the
+ * rest, and each entry it could not read is named in `warnings`.
+ */
 export async function analyseFile(name: string, bytes: Uint8Array, options: AnalyseOptions = {}): Promise<FileAnalysis> {
   const { limits = DEFAULT_LIMITS, onProgress } = options;
   if (bytes.length === 0) throw new ImportError('empty', [name], 'is empty (0 bytes) — nothing to import');
@@ -68,51 +102,111 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
     simulated: cls.simulated,
     readable: READABLE_KINDS.has(cls.kind),
     usage: [],
+    other: { slacRequests: [], acks: [], inventories: [], cli: [], summary: null },
     entries: [],
     warnings: tree.type === 'tar' ? tree.skipped.map((s) => `${name}: ${s}`) : [],
   };
-  if (!analysis.readable) {
-    analysis.warnings.push(`${KIND_LABELS[cls.kind]} (${cls.reason}): reading this kind is not yet supported by this version`);
-    return analysis;
-  }
-
   const single = tree.type === 'leaf';
+  const entryWarnings: Array<{ label: string; text: string }> = [];
+  const summaryJson: Array<{ path: string; json: unknown }> = [];
   let done = 0;
   for (const { leaf, classification } of cls.leaves) {
     if (onProgress && done++ % 256 === 0) onProgress(done - 1, cls.leaves.length);
     const where = [name, ...leaf.path];
     const label = leaf.path.join(' › ') || name;
-    if (classification.kind === 'usage-report') {
-      try {
-        const usage = readUsageFile(leaf.bytes, where);
-        analysis.usage.push({ path: leaf.path, usage });
-        analysis.entries.push({ path: leaf.path, kind: 'usage-report', status: 'read', note: `${usage.reports.length} reports` });
-        for (const w of usage.warnings) analysis.warnings.push(single ? w : `${label}: ${w}`);
-      } catch (e) {
-        if (single || !isImportError(e)) throw e;
-        analysis.entries.push({ path: leaf.path, kind: 'usage-report', status: 'error', note: e.detail });
-        analysis.warnings.push(`${label}: not imported — ${e.detail}`);
-      }
-    } else if (STRUCTURE_FILES.test(leaf.name)) {
-      analysis.entries.push({ path: leaf.path, kind: classification.kind, status: 'ignored', note: 'bundle manifest' });
-    } else if (classification.kind === 'unknown') {
-      analysis.entries.push({ path: leaf.path, kind: 'unknown', status: 'ignored', note: classification.reason });
-      analysis.warnings.push(`${label}: ignored — ${classification.reason}`);
-    } else {
-      analysis.entries.push({ path: leaf.path, kind: classification.kind, status: 'not-supported', note: classification.reason });
-      analysis.warnings.push(`${label}: ${KIND_LABELS[classification.kind]} — not yet supported, ignored`);
+    const warn = (text: string) => (single ? analysis.warnings.push(text) : entryWarnings.push({ label, text }));
+    const kind = classification.kind;
+    if (kind === 'unknown' || (STRUCTURE_FILES.test(leaf.name) && cls.kind !== 'license-summary' && cls.kind !== 'backup')) {
+      const manifest = kind === 'unknown' && STRUCTURE_FILES.test(leaf.name);
+      analysis.entries.push({ path: leaf.path, kind, status: 'ignored', note: manifest ? 'bundle manifest' : classification.reason });
+      if (!manifest && kind === 'unknown') warn(`ignored — ${classification.reason}`);
+      continue;
+    }
+    try {
+      const status = readLeaf(analysis, kind, leaf.path, leaf.bytes, where, summaryJson, warn);
+      analysis.entries.push({ path: leaf.path, kind, status, note: status === 'read' ? KIND_LABELS[kind] : `${KIND_LABELS[kind]}: not yet supported` });
+      // Entries of the file's own kind (the JSON files of a summary) are covered by the file's own note.
+      if (status === 'not-supported' && !single && kind !== cls.kind) warn(`${KIND_LABELS[kind]} — not yet supported, ignored`);
+    } catch (e) {
+      if (single || !isImportError(e)) throw e;
+      analysis.entries.push({ path: leaf.path, kind, status: 'error', note: e.detail });
+      warn(`not imported — ${e.detail}`);
     }
   }
   onProgress?.(cls.leaves.length, cls.leaves.length);
-  if (analysis.usage.length === 0) {
+  if (summaryJson.length > 0) {
+    const summary = readLicenseSummary(summaryJson);
+    analysis.other.summary = summary;
+    analysis.simulated ||= summary.simulated;
+    analysis.warnings.push(...summary.warnings);
+  }
+  analysis.warnings.push(...groupWarnings(entryWarnings));
+
+  if (analysis.readable && analysis.usage.length === 0) {
     const failed = analysis.entries.find((e) => e.status === 'error');
-    throw new ImportError(
-      failed ? 'invalid' : 'unknown-kind',
-      [name],
-      failed
-        ? `none of its device usage files could be read (first problem: ${[...failed.path].join(' › ')}: ${failed.note})`
-        : `holds no device usage files the workbench can read (${cls.reason})`,
-    );
+    if (failed) {
+      throw new ImportError('invalid', [name], `none of its device usage files could be read (first problem: ${failed.path.join(' › ')}: ${failed.note})`);
+    }
+    if (cls.kind === 'upload-bundle') throw new ImportError('invalid', [name], 'is an upload bundle without any device usage file');
+    analysis.readable = false;
+  }
+  if (!analysis.readable) {
+    const what = cls.kind === 'archive' ? 'an archive without device usage files' : KIND_LABELS[cls.kind];
+    analysis.warnings.unshift(`${what} (${cls.reason}): importing this kind is not yet supported by this version`);
   }
   return analysis;
+}
+
+/** Reads one leaf by its kind into the analysis. Returns whether this version reads (imports) such a leaf. */
+function readLeaf(
+  analysis: FileAnalysis,
+  kind: FileKind,
+  path: string[],
+  bytes: Uint8Array,
+  where: string[],
+  summaryJson: Array<{ path: string; json: unknown }>,
+  warn: (text: string) => void,
+): EntryStatus {
+  const text = () => {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new ImportError('encoding', where, 'contains bytes that are not valid UTF-8 text');
+    }
+  };
+  switch (kind) {
+    case 'usage-report': {
+      const usage = readUsageFile(bytes, where);
+      analysis.usage.push({ path, usage });
+      usage.warnings.forEach(warn);
+      return 'read';
+    }
+    case 'slac-request': {
+      const slac = readSlacRequest(bytes, where);
+      analysis.other.slacRequests.push(slac);
+      slac.warnings.forEach(warn);
+      return 'not-supported';
+    }
+    case 'ack': {
+      const ack = readAck(bytes, where);
+      analysis.other.acks.push(ack);
+      analysis.simulated ||= ack.simulated;
+      ack.warnings.forEach(warn);
+      return 'not-supported';
+    }
+    case 'inventory-csv': {
+      const inventory = readInventoryCsv(text());
+      analysis.other.inventories.push(inventory);
+      inventory.warnings.forEach(warn);
+      return 'not-supported';
+    }
+    case 'cli':
+      analysis.other.cli.push({ path, devices: devicesFromCliText(text()) });
+      return 'not-supported';
+    case 'license-summary':
+      summaryJson.push({ path: path.join('/') || analysis.name, json: parseJson(text(), where, () => 'the licence summary') });
+      return 'not-supported';
+    default:
+      return 'not-supported';
+  }
 }

@@ -2,7 +2,7 @@ import type { FileAnalysis } from './analyse.ts';
 import type { FileKind } from './formats/classify.ts';
 import { entitlementName, lookupEntitlement } from './model/entitlements.ts';
 import type { HaRole } from './model/types.ts';
-import { udiKey } from './model/udi.ts';
+import { type Udi, udiKey } from './model/udi.ts';
 
 /**
  * The inspection object of FORMATS.md ("Inspection JSON"): one per input file, the contract of
@@ -61,21 +61,26 @@ export function inspectionOf(analysis: FileAnalysis): Inspection {
   const out = emptyInspection(analysis.name, analysis.sha256, analysis.kind);
   out.warnings = [...analysis.warnings];
   const devices = new Map<string, Inspection['devices'][number] & { at: number }>();
+  const addDevice = (udi: Udi, hostname: string | null, role: HaRole | null, softwareVersion: string | null, at = 0) => {
+    const key = udiKey(udi);
+    const known = devices.get(key);
+    if (known && known.at > at) {
+      known.hostname ??= hostname;
+      known.role ??= role;
+      known.softwareVersion ??= softwareVersion;
+      return;
+    }
+    devices.set(key, {
+      udi: { pid: udi.pid, sn: udi.sn },
+      hostname: hostname ?? known?.hostname ?? null,
+      role: role ?? known?.role ?? null,
+      softwareVersion: softwareVersion ?? known?.softwareVersion ?? null,
+      at,
+    });
+  };
   const licenses = new Map<string, { count: number | null; end: number }>();
   for (const { usage } of analysis.usage) {
-    for (const d of usage.devices) {
-      const key = udiKey(d.udi);
-      const at = d.observedAt ?? 0;
-      const known = devices.get(key);
-      if (known && known.at > at) continue;
-      devices.set(key, {
-        udi: { pid: d.udi.pid, sn: d.udi.sn },
-        hostname: d.hostname ?? known?.hostname ?? null,
-        role: d.role,
-        softwareVersion: d.softwareVersion ?? known?.softwareVersion ?? null,
-        at,
-      });
-    }
+    for (const d of usage.devices) addDevice(d.udi, d.hostname, d.role, d.softwareVersion, d.observedAt ?? 0);
     for (const r of usage.reports) {
       out.reports.push({
         reportId: reportIdJson(r.reportId),
@@ -94,7 +99,6 @@ export function inspectionOf(analysis: FileAnalysis): Inspection {
       }
     }
   }
-  out.devices = [...devices.values()].map(({ at: _at, ...d }) => d);
   const perTag = new Map<string, number | null>();
   for (const [key, v] of licenses) {
     const tag = key.slice(0, key.indexOf('\u0000'));
@@ -105,5 +109,42 @@ export function inspectionOf(analysis: FileAnalysis): Inspection {
     const known = lookupEntitlement(tag);
     return { name: entitlementName(tag), tag, count, status: null, enforcement: known?.enforcement ?? null, type: known?.duration ?? null };
   });
+
+  const { other } = analysis;
+  for (const slac of other.slacRequests) {
+    for (const d of slac.systemInfo?.devices ?? []) addDevice(d.udi, d.hostname, null, null);
+    if (slac.systemInfo?.udi) addDevice(slac.systemInfo.udi, slac.systemInfo.hostname, null, null);
+    for (const request of slac.requests) {
+      if (request.udi) addDevice(request.udi, null, null, null);
+      for (const key of request.keys) {
+        const known = lookupEntitlement(key.entitlement);
+        out.licenses.push({ name: entitlementName(key.entitlement), tag: key.entitlement, count: key.count, status: 'AUTHORIZATION REQUESTED', enforcement: known?.enforcement ?? null, type: known?.duration ?? null });
+      }
+    }
+  }
+  for (const inventory of other.inventories) {
+    for (const row of inventory.rows) addDevice({ pid: row.pid, sn: row.serial }, row.hostname || null, row.role, null);
+  }
+  for (const capture of other.cli) for (const d of capture.devices) addDevice(d.udi, null, d.role, null);
+  for (const ack of other.acks) {
+    for (const a of ack.acknowledged) out.acknowledged.push({ reportId: reportIdJson(a.reportId), udi: a.udi ? { pid: a.udi.pid, sn: a.udi.sn } : null });
+    if (ack.smartAccount || ack.virtualAccount) out.account ??= { smartAccount: ack.smartAccount, virtualAccount: ack.virtualAccount };
+  }
+  const summary = other.summary;
+  if (summary) {
+    out.account = { smartAccount: summary.smartAccount, virtualAccount: summary.virtualAccounts.length === 1 ? summary.virtualAccounts[0]! : null };
+    for (const d of summary.devices) addDevice(d.udi, d.hostname, null, null);
+    for (const l of summary.licenses) {
+      out.licenses.push({
+        name: l.displayName ?? (l.tag ? entitlementName(l.tag) : null),
+        tag: l.tag,
+        count: l.quantity,
+        status: l.status,
+        enforcement: l.exportRestricted ? 'EXPORT RESTRICTED' : l.enforced ? 'ENFORCED' : l.enforced === false ? 'NOT ENFORCED' : null,
+        type: l.licenseType === 'TERM' ? 'Subscription' : l.licenseType === 'PERPETUAL' ? 'Perpetual' : l.licenseType,
+      });
+    }
+  }
+  out.devices = [...devices.values()].map(({ at: _at, ...d }) => d);
   return out;
 }

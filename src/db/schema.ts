@@ -31,7 +31,13 @@ export interface StoredBytes {
   blob: Blob;
 }
 
-export type EventType = 'import' | 'storage';
+export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm';
+
+/** Small named records of workspace state (the demo's description, the simulated CSSM's ledger). */
+export interface KeyValue {
+  key: string;
+  value: unknown;
+}
 
 /** The audit trail: what happened to the workspace, when. */
 export interface LogEvent {
@@ -48,9 +54,12 @@ export type WorkbenchDb = Dexie & {
   devices: EntityTable<ProductInstance, 'key'>;
   reports: EntityTable<DeviceReports, 'key'>;
   events: EntityTable<LogEvent, 'id'>;
+  kv: EntityTable<KeyValue, 'key'>;
 };
 
 export const DB_NAME = 'slp-workbench';
+/** The demo lives in a database of its own, so simulated data never mixes with real data. */
+export const DEMO_DB_NAME = 'slp-workbench-demo';
 
 export interface DbDeps {
   indexedDB?: IDBFactory;
@@ -71,5 +80,7 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
     reports: 'key',
     events: '++id, at',
   });
+  // v2 (issue 3): a key-value table for workspace state. New table only: v1 data needs no upgrade.
+  db.version(2).stores({ kv: 'key' });
   return db;
 }

@@ -159,7 +159,7 @@ function classifyJson(head: string): Classification {
   if (/"license_details"\s*:/.test(head) || (/"summary"\s*:\s*\[/.test(head) && /"tag"\s*:/.test(head))) {
     return { kind: 'license-summary', reason: 'CSSM licences JSON ("summary" with licence tags)', simulated };
   }
-  if (/"devices"\s*:\s*\[/.test(head) && /"(sudi|udiPid|licenseUsage)"/.test(head)) {
+  if (/"devices"\s*:\s*\[/.test(head) && /"(sudi|udiPid|licenseUsage|virtual_account)"/.test(head)) {
     return { kind: 'license-summary', reason: 'CSSM devices JSON ("devices" with "sudi")', simulated };
   }
   return unknown('JSON that is neither a CSSM licence summary nor a workbench file');
@@ -169,19 +169,21 @@ function classifyJson(head: string): Classification {
 const CSV_SERIAL = /^(serial|sn|serial[ _-]?number)$/;
 
 function classifyText(head: string): Classification {
+  const simulated = head.includes(SIMULATED_MARKER);
   const lines = head.split(/\r?\n/);
-  const firstLine = lines.find((l) => l.trim() !== '') ?? '';
+  // `#` lines are comments in the inventory CSV (the simulator marks its files with one).
+  const firstLine = lines.find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
   const cells = firstLine.split(/[,;\t]/).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
   if (cells.length >= 3 && cells.includes('hostname') && cells.includes('pid') && cells.some((c) => CSV_SERIAL.test(c))) {
-    return { kind: 'inventory-csv', reason: 'CSV whose header names hostname, pid and serial', simulated: false };
+    return { kind: 'inventory-csv', reason: 'CSV whose header names hostname, pid and serial', simulated };
   }
   const nonEmpty = lines.filter((l) => l.trim() !== '');
   const syslogLines = nonEmpty.filter((l) => /%SMART_LIC-\d-[A-Z0-9_]+/.test(l)).length;
   const cliMarker = CLI_MARKERS.find(([re]) => re.test(head));
   if (syslogLines > 0 && (!cliMarker || syslogLines * 2 >= nonEmpty.length)) {
-    return { kind: 'syslog', reason: `${syslogLines} %SMART_LIC syslog message${syslogLines === 1 ? '' : 's'}`, simulated: false };
+    return { kind: 'syslog', reason: `${syslogLines} %SMART_LIC syslog message${syslogLines === 1 ? '' : 's'}`, simulated };
   }
-  if (cliMarker) return { kind: 'cli', reason: `Cisco CLI output: ${cliMarker[1]}`, simulated: false };
+  if (cliMarker) return { kind: 'cli', reason: `Cisco CLI output: ${cliMarker[1]}`, simulated };
   return unknown('text that is not Cisco "show license" output, syslog or an inventory CSV');
 }
 

@@ -85,7 +85,7 @@ export function parseUsageFile(doc: XmlDocument, where: readonly string[]): Usag
 }
 
 /** `what` names the thing for an error message; a function, so line numbers are only counted on failure. */
-function parseJson(text: string, where: readonly string[], what: () => string): unknown {
+export function parseJson(text: string, where: readonly string[], what: () => string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -95,7 +95,8 @@ function parseJson(text: string, where: readonly string[], what: () => string): 
   }
 }
 
-function readSystemInfo(doc: XmlDocument, node: XmlNode, where: readonly string[]): SystemInfo {
+/** The JSON of `<smartLicenseSystemInfo><data>` (usage files and SLAC requests carry the same element). */
+export function readSystemInfo(doc: XmlDocument, node: XmlNode, where: readonly string[]): SystemInfo {
   const data = node.children.find((c) => c.name === 'data');
   const text = (data ? textOf(doc, data, where) : textOf(doc, node, where)).trim();
   const at = () => `the system information (line ${lineOf(doc.bytes, node.start)})`;

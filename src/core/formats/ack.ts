@@ -1,0 +1,67 @@
+import { ImportError } from '../errors.ts';
+import { type Udi, parseUdiText, udiFromJson } from '../model/udi.ts';
+import { parseXml, textOf } from './xml.ts';
+
+/**
+ * ACK from CSSM (INFERRED, FORMATS.md): `<smartLicense><smartLicenseRumAck><data>…</data></smartLicenseRumAck>`,
+ * maybe followed by `<smartLicensePolicy>`s. The encoding of `<data>` is not public, so this reader is lenient:
+ * it takes report IDs and UDIs wherever a JSON body puts them, SA/VA names and a timestamp when present, and
+ * says what it could not understand. It depends on no particular layout (the simulator's included).
+ */
+export interface AckFile {
+  acknowledged: Array<{ reportId: string; udi: Udi | null }>;
+  smartAccount: string | null;
+  virtualAccount: string | null;
+  timestamp: number | null;
+  udi: Udi | null;
+  policies: number;
+  simulated: boolean;
+  warnings: string[];
+}
+
+type Json = Record<string, unknown>;
+
+function walk(value: unknown, inherited: Udi | null, out: AckFile): void {
+  if (Array.isArray(value)) {
+    for (const v of value) walk(v, inherited, out);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const o = value as Json;
+  const here = udiFromJson(o.sudi) ?? udiFromJson(o) ?? inherited;
+  for (const [key, v] of Object.entries(o)) {
+    if (/^report_?id$/i.test(key) && (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)))) {
+      out.acknowledged.push({ reportId: String(v), udi: here });
+    } else if (/^smart_?account$/i.test(key) && typeof v === 'string') out.smartAccount ??= v;
+    else if (/^virtual_?account$/i.test(key) && typeof v === 'string') out.virtualAccount ??= v;
+    else if (key === 'timestamp' && typeof v === 'number') out.timestamp ??= v;
+    else if (key === 'format' && typeof v === 'string' && v.startsWith('slp-sim-')) out.simulated = true;
+    else walk(v, here, out);
+  }
+}
+
+export function readAck(bytes: Uint8Array, where: readonly string[]): AckFile {
+  const doc = parseXml(bytes, where);
+  const container = doc.root.name === 'smartLicense' ? doc.root : null;
+  const ackNode = doc.root.name === 'smartLicenseRumAck' ? doc.root : container?.children.find((c) => c.name === 'smartLicenseRumAck');
+  if (!ackNode) throw new ImportError('wrong-kind', where, 'holds no <smartLicenseRumAck>: not an ACK');
+  const out: AckFile = { acknowledged: [], smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, simulated: false, warnings: [] };
+  out.policies = container ? container.children.filter((c) => c.name === 'smartLicensePolicy').length : 0;
+  const data = ackNode.children.find((c) => c.name === 'data') ?? ackNode;
+  const text = textOf(doc, data, where).trim();
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not JSON: the real encoding is not public. Keep the file; say what could not be read.
+  }
+  if (json !== undefined) {
+    out.udi = udiFromJson((json as Json | null)?.sudi) ?? null;
+    walk(json, out.udi, out);
+  } else {
+    const udi = parseUdiText(text);
+    out.udi = udi;
+    out.warnings.push('the ACK body is not JSON and its encoding is not public: the file is kept as is, its report IDs could not be read');
+  }
+  return out;
+}
