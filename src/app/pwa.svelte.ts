@@ -1,3 +1,4 @@
+import { demo } from './demo.svelte.ts';
 import { jobs } from './jobs.svelte.ts';
 
 /**
@@ -14,7 +15,7 @@ class PwaState {
   }
 
   get canUpdateNow(): boolean {
-    return this.updateReady && !jobs.running;
+    return this.updateReady && !jobs.running && !demo.running;
   }
 
   async update(): Promise<void> {

@@ -12,15 +12,21 @@ export interface Column {
 
 export type SortDir = 'asc' | 'desc';
 
-/** Sorts a copy by a key function; nulls last whatever the direction (a missing fact is never "first"). */
-export function sortBy<T>(items: readonly T[], key: (item: T) => string | number | null, dir: SortDir): T[] {
+/**
+ * Sorts a copy by a key function; nulls last whatever the direction (a missing fact is never "first");
+ * ties broken by `then`, always ascending, so equal keys keep a meaningful order.
+ */
+export function sortBy<T>(items: readonly T[], key: (item: T) => string | number | null, dir: SortDir, then?: (a: T, b: T) => number): T[] {
   const factor = dir === 'asc' ? 1 : -1;
+  const collator = new Intl.Collator(undefined, { numeric: true });
   return [...items].sort((a, b) => {
     const x = key(a);
     const y = key(b);
-    if (x === null || x === '') return y === null || y === '' ? 0 : 1;
-    if (y === null || y === '') return -1;
-    if (typeof x === 'number' && typeof y === 'number') return (x - y) * factor;
-    return String(x).localeCompare(String(y), undefined, { numeric: true }) * factor;
+    let order: number;
+    if (x === null || x === '') order = y === null || y === '' ? 0 : 1;
+    else if (y === null || y === '') order = -1;
+    else if (typeof x === 'number' && typeof y === 'number') order = (x - y) * factor;
+    else order = collator.compare(String(x), String(y)) * factor;
+    return order || (then ? then(a, b) : 0);
   });
 }

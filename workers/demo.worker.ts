@@ -1,0 +1,128 @@
+/**
+ * The demo worker: generates a simulated fleet and imports it into the demo database through the same
+ * analyse-and-store path as real files, and plays the simulated CSSM. Kept apart from the import worker so the
+ * simulator's code is only loaded when a demo is used.
+ */
+import * as Comlink from 'comlink';
+import { Dexie } from 'dexie';
+import { analyseFile } from '../src/core/analyse.ts';
+import { gzip } from '../src/core/archive/gzip.ts';
+import { writeTar } from '../src/core/archive/tar.ts';
+import { describeError } from '../src/core/errors.ts';
+import { type CssmLedger, emptyLedger, parseLedger, simulateCssm } from '../src/core/sim/cssm.ts';
+import { fleetFiles, usageFileOf } from '../src/core/sim/files.ts';
+import { simulateFleet } from '../src/core/sim/fleet.ts';
+import type { CssmAnswer, DemoInfo, DemoWorkerApi } from '../src/app/demo-api.ts';
+import { storeAnalysis } from '../src/db/import.ts';
+import { openWorkbenchDb } from '../src/db/schema.ts';
+
+const encoder = new TextEncoder();
+
+/** A buffer holding exactly these bytes, to transfer (a view may sit inside a larger buffer). */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
+}
+
+function folderName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+const api: DemoWorkerApi = {
+  async loadDemo(dbName, options, onProgress) {
+    await Dexie.delete(dbName);
+    const db = openWorkbenchDb(dbName);
+    try {
+      onProgress({ phase: 'generating', fraction: 0, message: 'Generating the simulated fleet…' });
+      const fleet = simulateFleet(options);
+      // One archive of usage files per Virtual Account: what an operator collects and carries, and few large
+      // IndexedDB writes instead of one per device (ARCHITECTURE.md).
+      const archives: Array<{ name: string; bytes: Uint8Array }> = [];
+      let written = 0;
+      for (const va of fleet.virtualAccounts) {
+        const units = fleet.units.filter((u) => u.virtualAccount === va.name);
+        if (units.length === 0) continue;
+        const used = new Set<string>();
+        const files = units.map((unit) => {
+          let name = `${unit.hostname}_all_rum.txt`;
+          for (let i = 2; used.has(name); i++) name = `${unit.hostname}-${i}_all_rum.txt`;
+          used.add(name);
+          written++;
+          if (written % 200 === 0) onProgress({ phase: 'generating', fraction: (0.4 * written) / fleet.units.length, message: `Writing usage files… ${written.toLocaleString('en')} of ${fleet.units.length.toLocaleString('en')}` });
+          return { name, bytes: encoder.encode(usageFileOf(fleet, unit)), mtime: options.now };
+        });
+        archives.push({ name: `demo-${folderName(va.name)}-usage.tar.gz`, bytes: gzip(await writeTar(files)) });
+      }
+      for (const [i, archive] of archives.entries()) {
+        const base = 0.4 + (0.6 * i) / archives.length;
+        onProgress({ phase: 'importing', fraction: base, message: `Importing ${archive.name}…` });
+        const analysis = await analyseFile(archive.name, archive.bytes, {
+          onProgress: (done, total) => onProgress({ phase: 'importing', fraction: base + (0.45 * (total ? done / total : 1)) / archives.length, message: `Importing ${archive.name}…` }),
+        });
+        await storeAnalysis(db, analysis, new Blob([archive.bytes as Uint8Array<ArrayBuffer>]), Date.now());
+      }
+      const info: DemoInfo = {
+        ...options,
+        loadedAt: Date.now(),
+        smartAccount: fleet.smartAccount.name,
+        virtualAccounts: fleet.virtualAccounts.map((v) => ({ name: v.name, policy: v.policy.name })),
+        units: fleet.units.length,
+      };
+      const ledger = emptyLedger({ name: fleet.smartAccount.name, id: fleet.smartAccount.id }, fleet.virtualAccounts.map((v) => v.name));
+      await db.transaction('rw', [db.kv, db.events], async () => {
+        await db.kv.bulkPut([
+          { key: 'demo', value: info },
+          { key: 'simulated-cssm', value: ledger },
+        ]);
+        await db.events.add({ at: Date.now(), type: 'demo', file: null, message: `Loaded a simulated fleet: ${fleet.instances.length.toLocaleString('en')} devices (seed "${options.seed}")` });
+      });
+      onProgress({ phase: 'done', fraction: 1, message: 'Done' });
+      return info;
+    } finally {
+      db.close();
+    }
+  },
+
+  async demoKit(dbName) {
+    const db = openWorkbenchDb(dbName);
+    try {
+      const info = (await db.kv.get('demo'))?.value as DemoInfo | undefined;
+      if (!info) throw new Error('this workspace holds no demo');
+      // The same seed and "now" give the same fleet, byte for byte: the kit matches what was imported.
+      const fleet = simulateFleet(info);
+      const files = await fleetFiles(fleet);
+      const bytes = gzip(await writeTar(files.map((f) => ({ name: `slp-demo/${f.path}`, bytes: f.bytes, mtime: info.now }))));
+      const buffer = exactBuffer(bytes);
+      return Comlink.transfer({ name: `slp-demo-${folderName(info.seed)}-${info.devices}.tar.gz`, bytes: buffer }, [buffer]);
+    } finally {
+      db.close();
+    }
+  },
+
+  async simulateCssm(dbName, upload, virtualAccount) {
+    const db = openWorkbenchDb(dbName);
+    try {
+      const saved = await db.kv.get('simulated-cssm');
+      if (!saved) return { accepted: false, reason: 'the simulated CSSM exists only in the demo workspace' } satisfies CssmAnswer;
+      let ledger: CssmLedger;
+      try {
+        ledger = parseLedger(saved.value);
+      } catch (e) {
+        return { accepted: false, reason: describeError(e) };
+      }
+      const bytes = new Uint8Array(await upload.blob.arrayBuffer());
+      const outcome = await simulateCssm(upload.name, bytes, ledger, { now: Date.now(), virtualAccount: virtualAccount ?? undefined });
+      if (!outcome.accepted) return outcome;
+      await db.transaction('rw', [db.kv, db.events], async () => {
+        await db.kv.put({ key: 'simulated-cssm', value: outcome.ledger });
+        await db.events.add({ at: Date.now(), type: 'simulated-cssm', file: null, message: `Simulated CSSM acknowledged ${upload.name}: ${outcome.acknowledged} reports from ${outcome.devices} device files` });
+      });
+      const buffer = exactBuffer(outcome.bytes);
+      const answer: CssmAnswer = { accepted: true, name: outcome.name, bytes: buffer, kind: outcome.kind, devices: outcome.devices, acknowledged: outcome.acknowledged };
+      return Comlink.transfer(answer, [buffer]);
+    } finally {
+      db.close();
+    }
+  },
+};
+
+Comlink.expose(api);
