@@ -64,7 +64,7 @@ const api: DemoWorkerApi = {
         ...options,
         loadedAt: Date.now(),
         smartAccount: fleet.smartAccount.name,
-        virtualAccounts: fleet.virtualAccounts.map((v) => ({ name: v.name, policy: v.policy.name })),
+        virtualAccounts: fleet.virtualAccounts.map((v) => ({ name: v.name, policy: v.policy })),
         units: fleet.units.length,
       };
       const ledger = emptyLedger({ name: fleet.smartAccount.name, id: fleet.smartAccount.id }, fleet.virtualAccounts.map((v) => v.name));
@@ -110,7 +110,13 @@ const api: DemoWorkerApi = {
         return { accepted: false, reason: describeError(e) };
       }
       const bytes = new Uint8Array(await upload.blob.arrayBuffer());
-      const outcome = await simulateCssm(upload.name, bytes, ledger, { now: Date.now(), virtualAccount: virtualAccount ?? undefined });
+      // Like CSSM, send a Virtual Account's custom policy with its ACKs (the Cisco default needs no sending).
+      const info = (await db.kv.get('demo'))?.value as DemoInfo | undefined;
+      const policyFor = (va: string) => {
+        const policy = info?.virtualAccounts.find((v) => v.name === va)?.policy;
+        return policy?.custom ? policy : null;
+      };
+      const outcome = await simulateCssm(upload.name, bytes, ledger, { now: Date.now(), virtualAccount: virtualAccount ?? undefined, policyFor });
       if (!outcome.accepted) return outcome;
       await db.transaction('rw', [db.kv, db.events], async () => {
         await db.kv.put({ key: 'simulated-cssm', value: outcome.ledger });

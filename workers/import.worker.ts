@@ -8,7 +8,7 @@ import { analyseFile } from '../src/core/analyse.ts';
 import { describeError } from '../src/core/errors.ts';
 import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
 import { sha256Hex } from '../src/core/hash.ts';
-import type { ImportEvent, ImportInput, ImportResult, ImportWorkerApi } from '../src/app/import-api.ts';
+import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportWorkerApi } from '../src/app/import-api.ts';
 import { findFile, storeAnalysis } from '../src/db/import.ts';
 import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
 
@@ -32,8 +32,19 @@ function plural(n: number, word: string): string {
 }
 
 async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emit: (e: ImportEvent) => void): Promise<ImportResult> {
-  const base = { index, name: input.name, warnings: [] as string[], sha256: null, kind: null, simulated: false, summary: null };
-  const phase = (p: 'reading' | 'hashing' | 'parsing' | 'storing', fraction: number) => emit({ type: 'phase', index, phase: p, fraction });
+  const timings: ImportResult['timings'] = {};
+  const base = { index, name: input.name, warnings: [] as string[], sha256: null, kind: null, simulated: false, summary: null, timings };
+  let current: ImportPhase | null = null;
+  let since = performance.now();
+  const phase = (p: ImportPhase, fraction: number) => {
+    if (p !== current) {
+      const t = performance.now();
+      if (current) timings[current] = (timings[current] ?? 0) + (t - since);
+      current = p;
+      since = t;
+    }
+    emit({ type: 'phase', index, phase: p, fraction });
+  };
   let bytes: Uint8Array;
   try {
     phase('reading', 0);
@@ -68,6 +79,7 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
   const blob = 'blob' in input ? input.blob : new Blob([bytes as Uint8Array<ArrayBuffer>]);
   try {
     const outcome = await storeAnalysis(db, analysis, blob, Date.now());
+    timings.storing = performance.now() - since;
     if (outcome.status === 'duplicate') {
       return { ...base, sha256, kind: outcome.file.kind, status: 'duplicate', message: `Already imported as ${outcome.file.name}: nothing changed.` };
     }

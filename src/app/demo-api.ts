@@ -1,3 +1,5 @@
+import type { SimPolicy } from '../core/sim/types.ts';
+
 /** The contract between the page and the demo worker (simulated fleet and simulated CSSM, capability 11). */
 export interface DemoOptions {
   devices: number;
@@ -16,7 +18,7 @@ export interface DemoProgress {
 export interface DemoInfo extends DemoOptions {
   loadedAt: number;
   smartAccount: string;
-  virtualAccounts: Array<{ name: string; policy: string }>;
+  virtualAccounts: Array<{ name: string; policy: SimPolicy }>;
   units: number;
 }
 

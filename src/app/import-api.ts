@@ -22,6 +22,8 @@ export interface ImportResult {
   kind: FileKind | null;
   simulated: boolean;
   summary: ImportSummary | null;
+  /** Milliseconds spent per phase in the worker, for the progress row and the benchmarks. */
+  timings: Partial<Record<ImportPhase, number>>;
 }
 
 export type ImportEvent =

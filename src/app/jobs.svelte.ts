@@ -1,7 +1,7 @@
 import type { FileKind } from '../core/formats/classify.ts';
 import type { ImportSummary } from '../db/import.ts';
 import * as Comlink from 'comlink';
-import type { ImportEvent, ImportPhase, ImportStatus, ImportWorkerApi } from './import-api.ts';
+import type { ImportEvent, ImportPhase, ImportResult, ImportStatus, ImportWorkerApi } from './import-api.ts';
 import { storage } from './storage.svelte.ts';
 import { CancelledError, WorkerBridge } from './worker-bridge.ts';
 import { workspaceName } from './workspace.ts';
@@ -20,6 +20,7 @@ export interface JobRow {
   kind: FileKind | null;
   simulated: boolean;
   summary: ImportSummary | null;
+  timings: ImportResult['timings'];
 }
 
 /** Files an operating system leaves in folders; importing them would only produce noise. */
@@ -59,6 +60,7 @@ class Jobs {
       kind: null,
       simulated: false,
       summary: null,
+      timings: {},
     }));
     this.rows = [...batch, ...this.rows];
     const rowAt = (index: number) => this.rows.find((r) => r.id === batch[index]!.id);
@@ -74,7 +76,7 @@ class Jobs {
         const { result } = event;
         const row = rowAt(result.index);
         if (!row) return;
-        Object.assign(row, { status: result.status, phase: null, fraction: 1, message: result.message, warnings: result.warnings, kind: result.kind, simulated: result.simulated, summary: result.summary });
+        Object.assign(row, { status: result.status, phase: null, fraction: 1, message: result.message, warnings: result.warnings, kind: result.kind, simulated: result.simulated, summary: result.summary, timings: result.timings });
         if (result.status === 'imported') void this.afterFirstImport();
       }
     };

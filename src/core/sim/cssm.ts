@@ -45,8 +45,8 @@ export interface CssmOptions {
   now: number;
   /** Where a single device file is uploaded (the page's Virtual Account selector); default: the first. */
   virtualAccount?: string;
-  /** A policy to send with the ACKs (CSSM sends the policy that applies), or none. */
-  policy?: SimPolicy | null;
+  /** The policy to send with an ACK for a Virtual Account (CSSM sends the one that applies), or null for none. */
+  policyFor?: (virtualAccount: string) => SimPolicy | null;
 }
 
 export type CssmOutcome =
@@ -82,7 +82,8 @@ function ackXml(usage: UsageFile, virtualAccount: string, smartAccount: string, 
   if (utilityTags.length) body.subscription_ids = Object.fromEntries(utilityTags.map((t) => [t, subscriptionId(virtualAccount, t)]));
   if (asked && active) body.trust_code = trustCode(udiKey(active), options.now);
   const json = JSON.stringify(body, (_k, v: unknown) => (v && typeof v === 'object' && '__raw' in v ? `\u0000${(v as { __raw: string }).__raw}` : v)).replace(/"\\u0000(\d+)"/g, '$1');
-  const policy = options.policy ? `<smartLicensePolicy><data>${JSON.stringify({ format: 'slp-sim-policy/1', ...options.policy })}</data></smartLicensePolicy>` : '';
+  const chosen = options.policyFor?.(virtualAccount) ?? null;
+  const policy = chosen ? `<smartLicensePolicy><data>${JSON.stringify({ format: 'slp-sim-policy/1', simulated: SIMULATED_MARKER, ...chosen })}</data></smartLicensePolicy>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?><!-- ${SIMULATED_MARKER}: simulated CSSM acknowledgement --><smartLicense><smartLicenseRumAck><data>${json}</data></smartLicenseRumAck>${policy}</smartLicense>`;
 }
 

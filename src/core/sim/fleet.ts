@@ -227,9 +227,14 @@ export function simulateFleet(options: SimulateOptions): SimFleet {
       const kept = spans.slice(-4);
       for (const [start, end] of kept) {
         const acked = lastAckSec !== null && end <= lastAckSec;
-        const jitter = family === 'C9800' ? Math.round(use.count * (rng.next() - 0.5) * 0.1) : 0;
+        // AP counts drift a little from period to period; both AIR licences count the same APs, so the drift
+        // belongs to the period, not to the licence.
+        const jitter = family === 'C9800' ? Math.round(use.count * (root.fork(`${unitId}/aps/${start}`).next() - 0.5) * 0.1) : 0;
         reports.push({ reportId: String(start + index), tag: use.tag, count: Math.max(1, use.count + jitter), start, end, state: acked ? 'ACK' : 'CLOSED', utility });
       }
+      // The report still collecting usage: OPEN on the device, not in saved files until it closes.
+      const openStart = kept[kept.length - 1]![1];
+      if (openStart < saveSec) reports.push({ reportId: String(openStart + index), tag: use.tag, count: use.count, start: openStart, end: saveSec, state: 'OPEN', utility });
     });
     const ackedKeep = new Set<string>();
     for (let i = reports.length - 1; i >= 0; i--) {

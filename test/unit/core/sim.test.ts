@@ -59,7 +59,13 @@ describe('simulated fleet', () => {
     expect(fleet.units.filter((u) => u.slacNeeded && (u.throughputMbps ?? 0) > 250).length).toBeGreaterThan(0);
     const wireless = fleet.units.find((u) => u.family === 'C9800')!;
     expect(wireless.usage.every((x) => x.count === wireless.accessPoints)).toBe(true);
-    expect(new Set(fleet.units.flatMap((u) => u.reports.map((r) => r.state)))).toEqual(new Set(['ACK', 'CLOSED']));
+    // Both AIR licences count the same access points in every period.
+    for (const u of fleet.units.filter((x) => x.family === 'C9800')) {
+      const perPeriod = new Map<number, Set<number>>();
+      for (const r of u.reports) perPeriod.set(r.start, (perPeriod.get(r.start) ?? new Set()).add(r.count));
+      for (const counts of perPeriod.values()) expect(counts.size).toBe(1);
+    }
+    expect(new Set(fleet.units.flatMap((u) => u.reports.map((r) => r.state)))).toEqual(new Set(['ACK', 'CLOSED', 'OPEN']));
     // Report IDs are unique per device.
     for (const u of fleet.units) expect(new Set(u.reports.map((r) => r.reportId)).size).toBe(u.reports.length);
   });
@@ -84,7 +90,8 @@ describe('simulated fleet', () => {
         expect(udis, file.path).toEqual(unit!.members.map((m) => udiKey(m.udi)).sort());
       }
       if (folder === 'usage') {
-        expect(inspection.reports.map((r) => String(r.reportId)).sort()).toEqual(unit!.reports.map((r) => r.reportId).sort());
+        // Saved files hold every report but the OPEN one, which is still collecting usage.
+        expect(inspection.reports.map((r) => String(r.reportId)).sort()).toEqual(unit!.reports.filter((r) => r.state !== 'OPEN').map((r) => r.reportId).sort());
         expect(inspection.devices.find((d) => d.role === 'active' || d.role === 'standalone')?.hostname).toBe(unit!.hostname);
       }
       if (folder === 'inventory') expect(udis).toEqual(fleet.instances.map((i) => udiKey(i.udi)).sort());
@@ -107,10 +114,12 @@ describe('simulated CSSM', () => {
   it('acknowledges a device usage file, then rejects the same reports uploaded again', async () => {
     const first = await simulateCssm('all_rum.txt', usage, ledger(), { now: NOW, virtualAccount: 'Campus' });
     if (!first.accepted) throw new Error(first.reason);
-    expect(first).toMatchObject({ name: 'ACK_all_rum.txt', kind: 'ack', devices: 1, acknowledged: unit.reports.length });
+    const saved = unit.reports.filter((r) => r.state !== 'OPEN');
+    expect(first).toMatchObject({ name: 'ACK_all_rum.txt', kind: 'ack', devices: 1, acknowledged: saved.length });
     const ack = readAck(first.bytes, ['ack']);
     expect(ack.simulated).toBe(true);
-    expect(ack.acknowledged.map((a) => a.reportId).sort()).toEqual(unit.reports.map((r) => r.reportId).sort());
+    expect(ack.policies).toBe(0);
+    expect(ack.acknowledged.map((a) => a.reportId).sort()).toEqual(saved.map((r) => r.reportId).sort());
     expect(ack).toMatchObject({ smartAccount: fleet.smartAccount.name, virtualAccount: 'Campus' });
     const analysis = await analyseFile('ACK_all_rum.txt', first.bytes);
     expect(analysis.kind).toBe('ack');
@@ -144,12 +153,21 @@ describe('simulated CSSM', () => {
     const analysis = await analyseFile(outcome.name, outcome.bytes);
     expect(analysis.kind).toBe('ack-bundle');
     expect(analysis.other.acks).toHaveLength(3);
-    expect(inspectionOf(analysis).acknowledged).toHaveLength(units.reduce((n, u) => n + u.reports.length, 0));
+    expect(inspectionOf(analysis).acknowledged).toHaveLength(units.reduce((n, u) => n + u.reports.filter((r) => r.state !== 'OPEN').length, 0));
     const leafNames = analysis.entries.map((e) => e.path.join('/'));
     expect(leafNames).toEqual(bundle.entries.map((e) => `ACK_${e.vaFile}/ACK_${e.devFile}`));
     // A bundle for a Virtual Account that does not exist is refused.
     const wrong = await writeUploadBundle({ smartAccount: fleet.smartAccount, timestamp: NOW, createdBy: 'test', virtualAccounts: [{ name: 'Ghost', id: '9', devices: [{ key: 'x', bytes: usage }] }] });
     expect(await simulateCssm(wrong.name, wrong.bytes, ledger(), { now: NOW })).toEqual({ accepted: false, reason: `${wrong.name}: Virtual Account "Ghost" does not exist in Smart Account "${fleet.smartAccount.name}"` });
+  });
+
+  it('sends the policy of the Virtual Account with the ACK when asked to', async () => {
+    const lab = fleet.virtualAccounts.find((v) => v.name === 'Lab')!;
+    const outcome = await simulateCssm('all_rum.txt', usage, ledger(), { now: NOW, virtualAccount: 'Lab', policyFor: (va) => (va === 'Lab' ? lab.policy : null) });
+    if (!outcome.accepted) throw new Error(outcome.reason);
+    expect(readAck(outcome.bytes, ['ack']).policies).toBe(1);
+    expect(decode(outcome.bytes)).toContain('"name":"SLE Policy"');
+    expect((await analyseFile(outcome.name, outcome.bytes)).kind).toBe('ack');
   });
 
   it('returns subscription IDs for utility-mode reports and a trust code when the device asked for one', async () => {

@@ -1,0 +1,50 @@
+/**
+ * The README's screenshots, from the real app: `npx tsx scripts/screenshots.ts` (builds, serves, drives
+ * Debian's Chromium). Run it after a visible change and look at the pictures.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const PORT = 4188;
+const base = `http://127.0.0.1:${PORT}/`;
+const build = spawn('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
+await new Promise((resolve) => build.on('exit', resolve));
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+try {
+  for (let i = 0; i < 60; i++) {
+    try {
+      if ((await fetch(base)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 860 } })).newPage();
+
+  // Import with a refused file among good ones.
+  await page.goto(`${base}#/import`);
+  const fixture = (p: string) => readFileSync(new URL(`../test/fixtures/${p}`, import.meta.url));
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'access-sw-01_all_rum.txt', mimeType: 'text/plain', buffer: fixture('formats/rum-save-usage_c9300_standalone.txt') },
+    { name: 'wan-edge-07_all_rum.txt', mimeType: 'text/plain', buffer: fixture('formats/rum-save-usage_c8000v_utility.txt') },
+    { name: 'core-sw-02_all_rum.txt', mimeType: 'text/plain', buffer: fixture('formats/rum-save-usage_c8000v_utility.txt').subarray(0, 1500) },
+    { name: 'ACK_all_rum.txt', mimeType: 'text/plain', buffer: fixture('made/ack_single.xml') },
+  ]);
+  await page.locator('[data-testid="import-row"][data-status="refused"]').waitFor();
+  await page.locator('[data-testid="import-row"][data-status="imported"]').nth(1).waitFor();
+  await page.screenshot({ path: 'docs/screenshot-import.png' });
+
+  // The demo: 1,000 devices, a wireless HA pair selected.
+  await page.goto(`${base}#/settings`);
+  await page.getByRole('button', { name: 'Load demo data: 1,000 devices' }).click();
+  await page.getByTestId('demo-badge').waitFor({ timeout: 120_000 });
+  await page.getByTestId('fleet-summary').waitFor();
+  await page.getByRole('searchbox', { name: 'Filter devices' }).fill('wlc');
+  await page.getByRole('table', { name: 'Devices' }).getByRole('row').filter({ hasText: 'active' }).first().click();
+  await page.getByRole('complementary', { name: 'Device details' }).waitFor();
+  await page.screenshot({ path: 'docs/screenshot-fleet.png' });
+  await browser.close();
+} finally {
+  if (server.pid) process.kill(-server.pid);
+}
