@@ -48,7 +48,7 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
   let bytes: Uint8Array;
   try {
     phase('reading', 0);
-    bytes = 'blob' in input ? new Uint8Array(await input.blob.arrayBuffer()) : new Uint8Array(input.bytes);
+    bytes = new Uint8Array(await input.blob.arrayBuffer());
   } catch (e) {
     return { ...base, status: 'refused', message: `${input.name}: could not be read (${describeError(e)}) — was it moved or deleted?` };
   }
@@ -76,7 +76,8 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
     };
   }
   phase('storing', 0.85);
-  const blob = 'blob' in input ? input.blob : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+  // The File itself is stored: IndexedDB copies its bytes into the database when the transaction commits.
+  const blob = input.blob;
   try {
     const outcome = await storeAnalysis(db, analysis, blob, Date.now());
     timings.storing = performance.now() - since;

@@ -2,10 +2,13 @@ import type { FileKind } from '../core/formats/classify.ts';
 import type { ImportSummary } from '../db/import.ts';
 
 /**
- * The contract between the UI and the import worker. Files travel as `File`/`Blob` handles (structured clone
- * of a Blob shares its data, nothing is copied) or as `ArrayBuffer`s transferred with Comlink.transfer.
+ * The contract between the UI and the import worker. Files travel as `File`/`Blob` handles: structured clone
+ * of a Blob shares its data with the worker, so nothing is copied and the page never reads the bytes.
  */
-export type ImportInput = { name: string; blob: Blob } | { name: string; bytes: ArrayBuffer };
+export interface ImportInput {
+  name: string;
+  blob: Blob;
+}
 
 export type ImportPhase = 'reading' | 'hashing' | 'parsing' | 'storing';
 

@@ -1,5 +1,5 @@
 import type { StoredReport } from '../core/model/fleet.ts';
-import type { LogEvent, StoredFile, WorkbenchDb } from './schema.ts';
+import type { StoredFile, WorkbenchDb } from './schema.ts';
 
 export function listFiles(db: WorkbenchDb): Promise<StoredFile[]> {
   return db.files.orderBy('importedAt').reverse().toArray();
@@ -15,10 +15,6 @@ export async function deviceReports(db: WorkbenchDb, key: string): Promise<Store
 
 export async function fileBlob(db: WorkbenchDb, sha256: string): Promise<Blob | null> {
   return (await db.fileBytes.get(sha256))?.blob ?? null;
-}
-
-export function recentEvents(db: WorkbenchDb, limit = 50): Promise<LogEvent[]> {
-  return db.events.orderBy('at').reverse().limit(limit).toArray();
 }
 
 export async function counts(db: WorkbenchDb): Promise<{ files: number; devices: number }> {

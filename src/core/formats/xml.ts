@@ -253,10 +253,6 @@ export function textOf(doc: XmlDocument, node: XmlNode, where: readonly string[]
   return out;
 }
 
-export function childrenNamed(node: XmlNode, name: string): XmlNode[] {
-  return node.children.filter((c) => c.name === name);
-}
-
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function decodeText(raw: Uint8Array, where: readonly string[], cdata: boolean): string {

@@ -12,16 +12,6 @@ export function udiKey(udi: Udi): string {
   return `PID:${udi.pid.trim().toUpperCase()},SN:${udi.sn.trim().toUpperCase()}`;
 }
 
-export function sameUdi(a: Udi, b: Udi): boolean {
-  return udiKey(a) === udiKey(b);
-}
-
-export function udiFromKey(key: string): Udi {
-  const m = /^PID:(.*),SN:(.*)$/.exec(key);
-  if (!m) throw new Error(`not a UDI key: ${key}`);
-  return { pid: m[1]!, sn: m[2]! };
-}
-
 const PID_SN = /(?:UDI_)?P(?:ID)?\s*:\s*([A-Za-z0-9][A-Za-z0-9._/+-]*)\s*[,;]\s*(?:UDI_)?S(?:N)?\s*:\s*([A-Za-z0-9][A-Za-z0-9._/+-]*)/;
 
 /**

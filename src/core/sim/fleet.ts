@@ -1,8 +1,8 @@
 import type { HaRole } from '../model/types.ts';
 import { type Entitlement, DNA_HSEC, FAMILIES, TIER_MBPS, VERSIONS, dnaTier, entitlementsFor, serialNumber, train } from './catalog.ts';
 import { Rng } from './rng.ts';
+import { CISCO_DEFAULT_POLICY } from '../policy/cisco-default.ts';
 import type {
-  LicenceClass,
   ProductFamily,
   SimFleet,
   SimLicensePool,
@@ -29,20 +29,6 @@ export interface SimulateOptions {
 }
 
 const DAY = 86_400_000;
-
-/** Cisco default policy (seed 004 Table 6 / seed 003 Table 2). */
-export const CISCO_DEFAULT_POLICY: SimPolicy = {
-  name: 'Cisco default',
-  custom: false,
-  ackRequired: true,
-  classes: {
-    unenforcedPerpetual: { firstReportDays: 365, reportingFrequencyDays: 0, reportOnChangeDays: 90 },
-    unenforcedSubscription: { firstReportDays: 90, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
-    enforced: { firstReportDays: 0, reportingFrequencyDays: 0, reportOnChangeDays: 0 },
-    export: { firstReportDays: 0, reportingFrequencyDays: 0, reportOnChangeDays: 0 },
-  },
-  installedAt: null,
-};
 
 /** The custom policy example of seed 003 (L4696-4714): "SLE Policy". */
 function customPolicy(installedAt: number): SimPolicy {
@@ -93,12 +79,6 @@ const ROUTER_TIERS: Partial<Record<ProductFamily, readonly string[]>> = {
   C8000: ['100M', '250M', '500M', '1G', '2.5G', '5G'],
   C8000V: ['10M', '50M', '100M', '250M', '500M', '1G', '2.5G'],
 };
-
-export function licenceClassOf(usage: Pick<SimUsage, 'enforcement' | 'duration'>): LicenceClass {
-  if (usage.enforcement === 'EXPORT RESTRICTED') return 'export';
-  if (usage.enforcement === 'ENFORCED') return 'enforced';
-  return usage.duration === 'Subscription' ? 'unenforcedSubscription' : 'unenforcedPerpetual';
-}
 
 /** How many UDIs the unit has: stacks, StackWise Virtual pairs, wireless HA SSO pairs. */
 function haSize(rng: Rng, family: ProductFamily, pid: string): number {

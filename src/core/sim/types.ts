@@ -1,5 +1,6 @@
 import type { HaRole } from '../model/types.ts';
 import type { Udi } from '../model/udi.ts';
+import type { Policy as SimPolicy } from '../model/policy.ts';
 
 /**
  * The simulated estate (capability 11): plain data, deterministic from a seed, from which every writer
@@ -9,23 +10,8 @@ import type { Udi } from '../model/udi.ts';
 
 export type ProductFamily = 'C9200' | 'C9300' | 'C9400' | 'C9500' | 'ISR1000' | 'ISR4000' | 'C8000' | 'C8000V' | 'C9800';
 
-export type LicenceClass = 'unenforcedPerpetual' | 'unenforcedSubscription' | 'enforced' | 'export';
-
-export interface SimPolicyClass {
-  firstReportDays: number;
-  reportingFrequencyDays: number;
-  reportOnChangeDays: number;
-}
-
-export interface SimPolicy {
-  /** `Cisco default` or a custom policy's name (e.g. `SLE Policy`). */
-  name: string;
-  custom: boolean;
-  ackRequired: boolean;
-  classes: Record<LicenceClass, SimPolicyClass>;
-  /** When a custom policy was installed on the devices (it arrives with an ACK), else null. */
-  installedAt: number | null;
-}
+/** Policies are the workbench's model; the simulator uses them as they are. */
+export type { LicenceClass, Policy as SimPolicy, PolicyClass as SimPolicyClass } from '../model/policy.ts';
 
 export interface SimVirtualAccount {
   id: string;

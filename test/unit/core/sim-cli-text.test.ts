@@ -5,22 +5,13 @@ import { classifyLeaf } from '../../../src/core/formats/classify.ts';
 import { devicesFromCliText } from '../../../src/core/formats/cli/devices.ts';
 import { type SimShowContext, showLicenseAll, showLicenseStatus, showLicenseSummary } from '../../../src/core/sim/cli-text.ts';
 import type { SimPolicy, SimProductInstance, SimReportingUnit, SimRumReport, SimUsage } from '../../../src/core/sim/types.ts';
+import { CISCO_DEFAULT_POLICY } from '../../../src/core/policy/cisco-default.ts';
 import { DNA_ADV, FIXTURES, NW_ADV } from '../helpers.ts';
 
 const DAY = 86_400_000;
 
-const ciscoDefault: SimPolicy = {
-  name: 'Cisco default',
-  custom: false,
-  ackRequired: true,
-  installedAt: null,
-  classes: {
-    unenforcedPerpetual: { firstReportDays: 365, reportingFrequencyDays: 0, reportOnChangeDays: 90 },
-    unenforcedSubscription: { firstReportDays: 90, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
-    enforced: { firstReportDays: 0, reportingFrequencyDays: 0, reportOnChangeDays: 0 },
-    export: { firstReportDays: 0, reportingFrequencyDays: 0, reportOnChangeDays: 0 },
-  },
-};
+// The default's values are checked against real captures below (the Policy block of ntc_show_license_status2).
+const ciscoDefault: SimPolicy = CISCO_DEFAULT_POLICY;
 
 /** F07's `SLE Policy`, installed Nov 02 05:09:31 2020 IST (= Nov 01 23:39:31 UTC). */
 const slePolicy: SimPolicy = {
