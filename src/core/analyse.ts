@@ -116,10 +116,11 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
     const label = leaf.path.join(' › ') || name;
     const warn = (text: string) => (single ? analysis.warnings.push(text) : entryWarnings.push({ label, text }));
     const kind = classification.kind;
-    if (kind === 'unknown' || (STRUCTURE_FILES.test(leaf.name) && cls.kind !== 'license-summary' && cls.kind !== 'backup')) {
-      const manifest = kind === 'unknown' && STRUCTURE_FILES.test(leaf.name);
+    if (kind === 'unknown') {
+      // A bundle's manifest.mf is structure, not content; anything else unknown is worth a word.
+      const manifest = STRUCTURE_FILES.test(leaf.name);
       analysis.entries.push({ path: leaf.path, kind, status: 'ignored', note: manifest ? 'bundle manifest' : classification.reason });
-      if (!manifest && kind === 'unknown') warn(`ignored — ${classification.reason}`);
+      if (!manifest) warn(`ignored — ${classification.reason}`);
       continue;
     }
     try {
