@@ -97,10 +97,13 @@ export const FAMILIES: Record<ProductFamily, FamilyModel> = {
 /** IOS XE releases devices run, 17.3 to 17.15, as payloads print them. */
 export const VERSIONS = ['17.03.08', '17.06.06', '17.06.07', '17.09.04', '17.09.05', '17.12.03', '17.12.04', '17.12.05', '17.15.01', '17.15.02'] as const;
 
-/** `17.09.05` → 17.09 as a number, for "17.7.1 and later" style release gates. */
-export function train(version: string): number {
-  const [major = '0', minor = '0'] = version.split('.');
-  return Number(major) + Number(minor) / 100;
+/**
+ * `17.09.05` → 1709: the release train as an integer, for "17.7.1 and later" style release gates (integers, so
+ * no floating-point edge at a gate). A string that is not a version counts as a current release (17.12).
+ */
+export function train(version: string | undefined): number {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  return m ? Number(m[1]) * 100 + Number(m[2]) : 1712;
 }
 
 /** A serial: physical boxes `FCW2303D16Y` (plant, YYWW, 4 characters), virtual ones 11 characters. */

@@ -1,4 +1,6 @@
 import { entitlementName, lookupEntitlement, shortNameOf } from '../model/entitlements.ts';
+import { CISCO_DEFAULT_POLICY } from '../policy/cisco-default.ts';
+import { train } from './catalog.ts';
 import type { LicenceClass, SimPolicy, SimPolicyClass, SimProductInstance, SimReportingUnit, SimUsage } from './types.ts';
 
 /**
@@ -44,11 +46,6 @@ function heading(title: string): string[] {
   return [title, '='.repeat(title.length)];
 }
 
-/** `17.09.04` → 1709; what decides which sections a release prints. Unknown strings count as a current release. */
-function train(version: string | undefined): number {
-  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
-  return m ? Number(m[1]) * 100 + Number(m[2]) : 1712;
-}
 
 /** Account Information and Usage Report Summary appear from 17.7.1 (seed 003 §4.4; absent from the 5.1.x agent captures). */
 const HAS_ACCOUNT_INFO = 1707;
@@ -92,13 +89,6 @@ function udiText(member: SimProductInstance): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Policy
 
-/** Cisco default policy (seed 003 Table 2). */
-const CISCO_DEFAULT: Record<LicenceClass, SimPolicyClass> = {
-  unenforcedPerpetual: { firstReportDays: 365, reportingFrequencyDays: 0, reportOnChangeDays: 90 },
-  unenforcedSubscription: { firstReportDays: 90, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
-  enforced: { firstReportDays: 0, reportingFrequencyDays: 0, reportOnChangeDays: 0 },
-  export: { firstReportDays: 0, reportingFrequencyDays: 0, reportOnChangeDays: 0 },
-};
 
 const CLASS_HEADINGS: Array<[LicenceClass, string]> = [
   ['unenforcedPerpetual', 'Unenforced/Non-Export Perpetual Attributes:'],
@@ -122,7 +112,7 @@ const FIELD_LABELS: Array<[keyof SimPolicyClass, string]> = [
  */
 function valueSource(policy: SimPolicy, cls: LicenceClass, field: keyof SimPolicyClass, value: number): string {
   if (!policy.custom) return '(CISCO default)';
-  if (field === 'firstReportDays' && value === 0 && CISCO_DEFAULT[cls].firstReportDays === 0) return '(CISCO default)';
+  if (field === 'firstReportDays' && value === 0 && CISCO_DEFAULT_POLICY.classes[cls].firstReportDays === 0) return '(CISCO default)';
   return '(Customer Policy)';
 }
 

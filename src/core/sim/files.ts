@@ -41,11 +41,11 @@ export function usageDevice(unit: SimReportingUnit): SimUsageDevice {
  */
 export function usageFileOf(fleet: SimFleet, unit: SimReportingUnit): string {
   const version = train(unit.members[0]!.softwareVersion);
-  const needsTrust = version >= 17.07 && unit.members.some((m) => m.trustCodeInstalledAt === null);
+  const needsTrust = version >= 1707 && unit.members.some((m) => m.trustCodeInstalledAt === null);
   const extraXml = needsTrust
     ? `<smartLicenseTrustCodeRequest><data>${JSON.stringify({ sudi_list: unit.members.map((m) => ({ udi_pid: m.udi.pid, udi_serial_number: m.udi.sn })) })}</data></smartLicenseTrustCodeRequest>`
     : undefined;
-  return writeUsageFile(usageDevice(unit), { payload: version >= 17.09 ? '2.0' : 'legacy', comment: mark(fleet), extraXml });
+  return writeUsageFile(usageDevice(unit), { payload: version >= 1709 ? '2.0' : 'legacy', comment: mark(fleet), extraXml });
 }
 
 /** `license smart authorization request add <feature> local` then `… save <path>` (17.7.1+), for a unit waiting for a SLAC. */

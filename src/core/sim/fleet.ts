@@ -245,7 +245,7 @@ export function simulateFleet(options: SimulateOptions): SimFleet {
         role: roleOf(m, size),
         unitId,
         // Trust codes arrive in an ACK from 17.7.1 on (seed 004 §4.6).
-        trustCodeInstalledAt: train(version) >= 17.07 && lastAckAt !== null ? lastAckAt : null,
+        trustCodeInstalledAt: train(version) >= 1707 && lastAckAt !== null ? lastAckAt : null,
       };
       members.push(instance);
       instances.push(instance);
