@@ -9,8 +9,9 @@ import { analyseFile } from '../src/core/analyse.ts';
 import { gzip } from '../src/core/archive/gzip.ts';
 import { writeTar } from '../src/core/archive/tar.ts';
 import { describeError } from '../src/core/errors.ts';
-import { type CssmLedger, emptyLedger, parseLedger, simulateCssm } from '../src/core/sim/cssm.ts';
-import { fleetFiles, usageFileOf } from '../src/core/sim/files.ts';
+import { simulateCssm } from '../src/core/sim/cssm.ts';
+import { type CssmLedger, emptyLedger, parseLedger } from '../src/core/sim/ledger.ts';
+import { fleetFiles, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
 import { simulateFleet } from '../src/core/sim/fleet.ts';
 import type { CssmAnswer, DemoInfo, DemoWorkerApi } from '../src/app/demo-api.ts';
 import { storeAnalysis } from '../src/db/import.ts';
@@ -43,9 +44,7 @@ const api: DemoWorkerApi = {
         if (units.length === 0) continue;
         const used = new Set<string>();
         const files = units.map((unit) => {
-          let name = `${unit.hostname}_all_rum.txt`;
-          for (let i = 2; used.has(name); i++) name = `${unit.hostname}-${i}_all_rum.txt`;
-          used.add(name);
+          const name = uniqueName(used, unit.hostname, '_all_rum.txt');
           written++;
           if (written % 200 === 0) onProgress({ phase: 'generating', fraction: (0.4 * written) / fleet.units.length, message: `Writing usage files… ${written.toLocaleString('en')} of ${fleet.units.length.toLocaleString('en')}` });
           return { name, bytes: encoder.encode(usageFileOf(fleet, unit)), mtime: options.now };

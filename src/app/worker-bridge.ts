@@ -63,8 +63,4 @@ export class WorkerBridge<Api> {
     this.stop();
     this.abortCurrent(new CancelledError());
   }
-
-  get busy(): boolean {
-    return this.abortCurrent !== null;
-  }
 }

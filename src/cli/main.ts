@@ -10,9 +10,9 @@ import { describeError, isImportError } from '../core/errors.ts';
 import { classifyLeaf } from '../core/formats/classify.ts';
 import { emptyInspection, inspectionOf, type Inspection } from '../core/inspect.ts';
 import { sha256Hex } from '../core/hash.ts';
-import { expand, leaves } from '../core/archive/expand.ts';
 import { readBundleManifest } from '../core/bundle/upload.ts';
-import { type CssmLedger, emptyLedger, parseLedger, simulateCssm } from '../core/sim/cssm.ts';
+import { simulateCssm } from '../core/sim/cssm.ts';
+import { type CssmLedger, emptyLedger, parseLedger } from '../core/sim/ledger.ts';
 import { fleetFiles } from '../core/sim/files.ts';
 import { simulateFleet } from '../core/sim/fleet.ts';
 
@@ -59,9 +59,7 @@ bundle's, else "Simulated Smart Account") with --virtual-accounts (default: the 
 class UsageError extends Error {}
 
 async function inspect(args: string[]): Promise<number> {
-  const files = args.filter((a) => !a.startsWith('-'));
-  const unknown = args.filter((a) => a.startsWith('-'));
-  if (unknown.length) throw new UsageError(`inspect: unknown option ${unknown[0]}`);
+  const files = options(args, []).positional;
   if (files.length === 0) throw new UsageError('inspect: give at least one FILE');
   const results: Inspection[] = [];
   let failed = 0;
@@ -184,8 +182,8 @@ async function cssmAck(args: string[]): Promise<number> {
     // A new simulated CSSM: its Smart Account and Virtual Accounts from the options, else from the bundle.
     let manifest: ReturnType<typeof readBundleManifest> | null = null;
     try {
-      const leaf = leaves(await expand(basename(upload), bytes)).find((l) => l.path.length === 1 && /manifest\.mf$/i.test(l.name));
-      if (leaf) manifest = readBundleManifest(new TextDecoder().decode(leaf.bytes));
+      const text = (await analyseFile(basename(upload), bytes)).bundleManifest;
+      if (text) manifest = readBundleManifest(text);
     } catch {
       // An unreadable upload is rejected by the simulated CSSM below, with its reason.
     }

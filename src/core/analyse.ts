@@ -53,6 +53,8 @@ export interface FileAnalysis {
   other: OtherFacts;
   entries: EntryReport[];
   warnings: string[];
+  /** The text of a bundle's JAR-style `manifest.mf` (which Virtual Account each `UD_VA_…` file is for), if any. */
+  bundleManifest: string | null;
 }
 
 export interface AnalyseOptions {
@@ -104,6 +106,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
     usage: [],
     other: { slacRequests: [], acks: [], inventories: [], cli: [], summary: null },
     entries: [],
+    bundleManifest: null,
     warnings: tree.type === 'tar' ? tree.skipped.map((s) => `${name}: ${s}`) : [],
   };
   const single = tree.type === 'leaf';
@@ -119,6 +122,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
     if (kind === 'unknown') {
       // A bundle's manifest.mf is structure, not content; anything else unknown is worth a word.
       const manifest = STRUCTURE_FILES.test(leaf.name);
+      if (manifest && /\.mf$/i.test(leaf.name) && leaf.path.length === 1) analysis.bundleManifest = new TextDecoder().decode(leaf.bytes);
       analysis.entries.push({ path: leaf.path, kind, status: 'ignored', note: manifest ? 'bundle manifest' : classification.reason });
       if (!manifest) warn(`ignored — ${classification.reason}`);
       continue;

@@ -1,5 +1,4 @@
 import { analyseFile } from '../analyse.ts';
-import { expand, leaves } from '../archive/expand.ts';
 import { gzip } from '../archive/gzip.ts';
 import { writeTar } from '../archive/tar.ts';
 import { readBundleManifest } from '../bundle/upload.ts';
@@ -7,6 +6,7 @@ import { describeError } from '../errors.ts';
 import { KIND_LABELS, SIMULATED_MARKER } from '../formats/classify.ts';
 import type { UsageFile } from '../formats/usage-report.ts';
 import { udiKey } from '../model/udi.ts';
+import type { CssmLedger } from './ledger.ts';
 import { Rng } from './rng.ts';
 import type { SimPolicy } from './types.ts';
 
@@ -17,30 +17,6 @@ import type { SimPolicy } from './types.ts';
  * that exists — and answers with an ACK (`slp-sim-ack/1` in `<data>`, FORMATS.md) or an ACK bundle.
  * Everything it writes says it is simulated. Real parsers must not depend on these shapes.
  */
-export interface CssmLedger {
-  format: 'slp-sim-cssm-ledger/1';
-  smartAccount: { name: string; id: string };
-  /** The Virtual Accounts that exist in the Smart Account. */
-  virtualAccounts: string[];
-  /** Report IDs received, per device UDI key. */
-  received: Record<string, string[]>;
-  uploads: Array<{ name: string; sha256: string; at: number; virtualAccounts: string[]; reports: number; ack: string }>;
-}
-
-/** A simulated CSSM that has received nothing yet, for one Smart Account and its Virtual Accounts. */
-export function emptyLedger(smartAccount: { name: string; id: string }, virtualAccounts: string[]): CssmLedger {
-  return { format: 'slp-sim-cssm-ledger/1', smartAccount, virtualAccounts, received: {}, uploads: [] };
-}
-
-/** Reads a ledger saved as JSON, or says why it cannot. */
-export function parseLedger(json: unknown): CssmLedger {
-  const o = json as Partial<CssmLedger> | null;
-  if (!o || o.format !== 'slp-sim-cssm-ledger/1' || !o.smartAccount || !Array.isArray(o.virtualAccounts) || !o.received || !Array.isArray(o.uploads)) {
-    throw new Error('not a simulated CSSM state file (format "slp-sim-cssm-ledger/1")');
-  }
-  return o as CssmLedger;
-}
-
 export interface CssmOptions {
   now: number;
   /** Where a single device file is uploaded (the page's Virtual Account selector); default: the first. */
@@ -105,9 +81,7 @@ export async function simulateCssm(name: string, bytes: Uint8Array, ledger: Cssm
   // Which Virtual Account each device file goes to.
   const vaOfEntry = new Map<string, string>();
   if (analysis.kind === 'upload-bundle') {
-    const tree = await expand(name, bytes);
-    const manifestLeaf = leaves(tree).find((l) => l.path.length === 1 && /manifest\.mf$/i.test(l.name));
-    const manifest = readBundleManifest(new TextDecoder().decode(manifestLeaf?.bytes ?? new Uint8Array()));
+    const manifest = readBundleManifest(analysis.bundleManifest ?? '');
     if (manifest.smartAccount && manifest.smartAccount !== ledger.smartAccount.name) {
       return reject(`${name} is for Smart Account "${manifest.smartAccount}", not "${ledger.smartAccount.name}"`);
     }

@@ -161,8 +161,8 @@ export async function licenseSummaryOf(fleet: SimFleet): Promise<Uint8Array> {
   return gzip(await writeTar(files));
 }
 
-/** A file name from a hostname and a suffix, unique within one output folder. */
-function uniqueName(used: Set<string>, base: string, suffix: string): string {
+/** A file name from a hostname and a suffix, unique among the names in `used`. */
+export function uniqueName(used: Set<string>, base: string, suffix: string): string {
   let name = `${base}${suffix}`;
   for (let i = 2; used.has(name); i++) name = `${base}-${i}${suffix}`;
   used.add(name);
