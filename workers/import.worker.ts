@@ -61,7 +61,7 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
   let analysis;
   try {
     phase('parsing', 0.1);
-    analysis = await analyseFile(input.name, bytes, { onProgress: (done, total) => phase('parsing', 0.1 + 0.7 * (total ? done / total : 1)) });
+    analysis = await analyseFile(input.name, bytes, { sha256, onProgress: (done, total) => phase('parsing', 0.1 + 0.7 * (total ? done / total : 1)) });
   } catch (e) {
     return { ...base, sha256, kind: classifyLeaf(bytes.subarray(0, 65536)).kind, status: 'refused', message: sentence(describeError(e, [input.name]), 'Nothing was imported.') };
   }

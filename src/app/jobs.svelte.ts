@@ -1,7 +1,7 @@
 import type { FileKind } from '../core/formats/classify.ts';
 import type { ImportSummary } from '../db/import.ts';
 import * as Comlink from 'comlink';
-import type { ImportEvent, ImportPhase, ImportResult, ImportStatus, ImportWorkerApi } from './import-api.ts';
+import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportStatus, ImportWorkerApi } from './import-api.ts';
 import { storage } from './storage.svelte.ts';
 import { CancelledError, WorkerBridge } from './worker-bridge.ts';
 import { workspaceName } from './workspace.ts';
@@ -44,7 +44,7 @@ class Jobs {
   }
 
   /** Queues files for import; each becomes a row that fills in as the worker goes. */
-  async importFiles(files: ReadonlyArray<{ name: string; blob: Blob }>): Promise<void> {
+  async importFiles(files: readonly ImportInput[]): Promise<void> {
     const wanted = files.filter((f) => !isSystemFile(f.name));
     this.skippedSystemFiles += files.length - wanted.length;
     if (wanted.length === 0) return;
@@ -82,8 +82,7 @@ class Jobs {
     };
     try {
       // Files go as Blob handles: structured clone shares a Blob's data, so nothing is copied.
-      const inputs = wanted.map((f) => ({ name: f.name, blob: f.blob }));
-      await this.bridge.run((api) => api.importFiles(workspaceName, inputs, Comlink.proxy(onEvent)));
+      await this.bridge.run((api) => api.importFiles(workspaceName, [...wanted], Comlink.proxy(onEvent)));
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       for (const row of batch) {

@@ -61,6 +61,8 @@ export interface AnalyseOptions {
   limits?: ArchiveLimits;
   /** Called as entries are read: (entries done, entries in all). */
   onProgress?: (done: number, total: number) => void;
+  /** The file's SHA-256 when the caller has it already (the import worker hashes first to skip duplicates). */
+  sha256?: string;
 }
 
 /** Bundle structure files that carry no facts of their own. */
@@ -91,7 +93,7 @@ function groupWarnings(perEntry: ReadonlyArray<{ label: string; text: string }>)
 export async function analyseFile(name: string, bytes: Uint8Array, options: AnalyseOptions = {}): Promise<FileAnalysis> {
   const { limits = DEFAULT_LIMITS, onProgress } = options;
   if (bytes.length === 0) throw new ImportError('empty', [name], 'is empty (0 bytes) — nothing to import');
-  const [sha256, tree] = await Promise.all([sha256Hex(bytes), expand(name, bytes, limits)]);
+  const [sha256, tree] = await Promise.all([options.sha256 ?? sha256Hex(bytes), expand(name, bytes, limits)]);
   const cls = classifyTree(tree);
   if (cls.kind === 'unknown') throw new ImportError('unknown-kind', [name], `is not a file the workbench can read: ${cls.reason}`);
 
