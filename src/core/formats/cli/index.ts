@@ -1,0 +1,419 @@
+import type { HaRole } from '../../model/types.ts';
+import { udiKey, type Udi } from '../../model/udi.ts';
+import { newContext, type CommandParser } from './context.ts';
+import { parseAirEntities } from './air-entities.ts';
+import { parseAuthorization } from './authorization.ts';
+import { parseEventlog } from './eventlog.ts';
+import { parseHistory } from './history.ts';
+import { parseRum } from './rum.ts';
+import { parseStatus } from './status.ts';
+import { parseSummary } from './summary.ts';
+import { parseSyslogLine } from './syslog.ts';
+import { parseTechSupport } from './tech-support.ts';
+import { cliLines, type CliLine } from './text.ts';
+import type { CliEvent, CliFacts, CliPreSlp, CliWarning } from './types.ts';
+import { emptyFacts } from './types.ts';
+import { parseUdi } from './udi.ts';
+import { parseUsage } from './usage.ts';
+import { parseVersion } from './version.ts';
+
+export type CommandId =
+  | 'status'
+  | 'all'
+  | 'summary'
+  | 'usage'
+  | 'udi'
+  | 'rum'
+  | 'tech-support'
+  | 'history'
+  | 'eventlog'
+  | 'authorization'
+  | 'air-entities'
+  | 'version'
+  | 'other';
+
+interface CommandSpec {
+  id: Exclude<CommandId, 'other'>;
+  /** How the command is typed, in full; a typed word may be any prefix of two letters or more (`sh lic sum`). */
+  words: string[];
+  parse: CommandParser;
+}
+
+/** Longest patterns first, so that `show license tech rum` is not taken for `show license tech support`. */
+const COMMANDS: CommandSpec[] = [
+  { id: 'rum', words: ['show', 'license', 'tech', 'rum'], parse: parseRum },
+  { id: 'tech-support', words: ['show', 'license', 'tech', 'support'], parse: parseTechSupport },
+  { id: 'air-entities', words: ['show', 'license', 'air', 'entities'], parse: parseAirEntities },
+  { id: 'status', words: ['show', 'license', 'status'], parse: parseStatus },
+  { id: 'all', words: ['show', 'license', 'all'], parse: parseStatus },
+  { id: 'summary', words: ['show', 'license', 'summary'], parse: parseSummary },
+  { id: 'usage', words: ['show', 'license', 'usage'], parse: parseUsage },
+  { id: 'udi', words: ['show', 'license', 'udi'], parse: parseUdi },
+  { id: 'rum', words: ['show', 'license', 'rum'], parse: parseRum },
+  { id: 'history', words: ['show', 'license', 'history'], parse: parseHistory },
+  { id: 'eventlog', words: ['show', 'license', 'eventlog'], parse: parseEventlog },
+  { id: 'authorization', words: ['show', 'license', 'authorization'], parse: parseAuthorization },
+  { id: 'version', words: ['show', 'version'], parse: parseVersion },
+];
+
+const SPEC = new Map<CommandId, CommandSpec>(COMMANDS.map((c) => [c.id, c]));
+
+export const COMMAND_LABELS: Record<CommandId, string> = {
+  status: 'show license status',
+  all: 'show license all',
+  summary: 'show license summary',
+  usage: 'show license usage',
+  udi: 'show license udi',
+  rum: 'show license rum',
+  'tech-support': 'show license tech support',
+  history: 'show license history message',
+  eventlog: 'show license eventlog',
+  authorization: 'show license authorization',
+  'air-entities': 'show license air entities summary',
+  version: 'show version',
+  other: 'other output',
+};
+
+/** The command a typed line means (`sh lic all | begin Policy` → `all`), `other` for anything else. */
+export function commandOf(typed: string): CommandId {
+  const words = typed.split('|')[0]!.trim().toLowerCase().split(/\s+/);
+  for (const spec of COMMANDS) {
+    if (words.length < spec.words.length) continue;
+    if (spec.words.every((w, i) => words[i]!.length >= Math.min(2, w.length) && w.startsWith(words[i]!))) return spec.id;
+  }
+  return 'other';
+}
+
+/** `Device#show license all`, `wlc-1(config)# exit`, `Devide# show license summary` (a typo is still a prompt). */
+const PROMPT = /^\s*([A-Za-z][\w.-]*?)(\([\w-]+\))?([#>])\s*(.*)$/;
+
+/** The first lines `terminal exec prompt timestamp` prints before every command's output. */
+const PREAMBLE = /^\s*(?:Load for five secs:|Time source is )/;
+const TIME_SOURCE = /^\s*Time source is [^,]*,\s*(.*)$/;
+
+/**
+ * How each command's output begins when it was pasted without its prompt line. Only these split a prompt-less
+ * paste; a signature of a command that another one contains (the `License Usage` of `show license all`, the
+ * status sections of tech support) does not split the output that contains it.
+ */
+const SIGNATURES: Array<{ id: Exclude<CommandId, 'other'>; re: RegExp; top: boolean }> = [
+  { id: 'tech-support', re: /^\s*Smart Licensing Tech Support info/i, top: true },
+  { id: 'status', re: /^\s*Smart Licensing Status\s*$/i, top: true },
+  { id: 'status', re: /^\s*Smart Licensing is (?:ENABLED|DISABLED)\b/i, top: true },
+  { id: 'history', re: /^\s*Message History \(oldest to newest\)/i, top: true },
+  { id: 'eventlog', re: /^\s*\*+\s*Event Log\s*\*+/i, top: true },
+  { id: 'version', re: /^\s*Cisco IOS[ -]XE Software, Version/i, top: true },
+  { id: 'rum', re: /^\s*Smart Licensing Usage Report(?: Detail)?:/i, top: false },
+  { id: 'summary', re: /^\s*License\s+Entitlement [Tt]ag\s+Count\s+Status/, top: false },
+  { id: 'udi', re: /^\s*SlotID\s+PID\s+SN\s+UDI/i, top: false },
+  { id: 'air-entities', re: /^\s*(?:Upcoming license report time|License Ack expected within)\b/i, top: false },
+  { id: 'authorization', re: /^\s*Overall status:\s*$/i, top: false },
+];
+
+/** Commands whose output holds the sections other signatures look for. */
+const CONTAINERS = new Set<CommandId>(['status', 'all', 'tech-support']);
+
+const SYSLOG_LINE = /%[A-Z][A-Z0-9_]*-[0-7]-[A-Z0-9_]+\s*:/;
+
+export interface CliCommandOutput {
+  command: CommandId;
+  /** As typed after the prompt, null when the output was pasted without its prompt. */
+  typed: string | null;
+  /** The prompt's host name (`Device`, `wlc-1`), null without a prompt. */
+  host: string | null;
+  firstLine: number;
+  lastLine: number;
+  facts: CliFacts;
+}
+
+export interface CliDeviceFacts {
+  /** The product instance, when any output named it (see `identify`). */
+  udi: Udi | null;
+  role: HaRole;
+  /** The prompt's host name the outputs came under. */
+  host: string | null;
+  /** Everything the outputs of this host say, merged in the order they were printed (later wins). */
+  facts: CliFacts;
+  /** The commands read, in order. */
+  commands: Array<{ command: CommandId; line: number }>;
+}
+
+export interface CliParse {
+  outputs: CliCommandOutput[];
+  devices: CliDeviceFacts[];
+  /** Syslog lines that name no device of the paste. */
+  events: CliEvent[];
+  warnings: CliWarning[];
+  lineCount: number;
+  /** Output of a release before Smart Licensing Using Policy was seen. */
+  preSlp: boolean;
+}
+
+interface Segment {
+  host: string | null;
+  typed: string | null;
+  command: CommandId | null;
+  lines: CliLine[];
+  observed: string | null;
+  /** Signatures already met in this output: meeting one again starts a new output. */
+  seen: Set<RegExp>;
+}
+
+function split(lines: CliLine[], syslog: CliLine[]): Segment[] {
+  const segments: Segment[] = [];
+  let cur: Segment | null = null;
+  const open = (seg: Segment) => {
+    segments.push(seg);
+    cur = seg;
+  };
+  for (const line of lines) {
+    if (SYSLOG_LINE.test(line.text)) {
+      syslog.push(line);
+      continue;
+    }
+    const prompt = PROMPT.exec(line.text);
+    if (prompt) {
+      const typed = prompt[4]!.trim();
+      const config = !!prompt[2];
+      open({
+        host: prompt[1]!,
+        typed: typed || null,
+        command: config || !typed ? 'other' : commandOf(typed),
+        lines: [],
+        observed: null,
+        seen: new Set(),
+      });
+      continue;
+    }
+    const c = cur as Segment | null;
+    if (PREAMBLE.test(line.text) && (!c || c.typed === null || c.lines.some((l) => l.text.trim()))) {
+      // A preamble starts a command's output; under a prompt it belongs to that prompt's output.
+      if (!c || c.lines.some((l) => l.text.trim() && !PREAMBLE.test(l.text))) {
+        open({ host: c?.host ?? null, typed: null, command: null, lines: [], observed: null, seen: new Set() });
+      }
+    }
+    const seg = cur as Segment | null;
+    if (!seg || seg.typed === null) {
+      const sig = SIGNATURES.find((s) => s.re.test(line.text));
+      if (sig) {
+        const fresh = (): Segment => ({ host: seg?.host ?? null, typed: null, command: sig.id, lines: [], observed: null, seen: new Set([sig.re]) });
+        if (!seg) open(fresh());
+        else if (seg.command === null) {
+          seg.command = sig.id;
+          seg.seen.add(sig.re);
+        } else if (seg.seen.has(sig.re)) open(fresh()); // the same output again: a second paste
+        else if (seg.command === 'tech-support') {
+          if (sig.id === 'tech-support') open(fresh());
+          else seg.seen.add(sig.re); // tech support holds every other output
+        } else if (CONTAINERS.has(seg.command) && (!sig.top || sig.id === 'status')) seg.seen.add(sig.re);
+        else if (sig.id !== seg.command) open(fresh());
+        else seg.seen.add(sig.re);
+      }
+    }
+    if (!cur) open({ host: null, typed: null, command: null, lines: [], observed: null, seen: new Set() });
+    const target = cur as unknown as Segment;
+    const t = TIME_SOURCE.exec(line.text);
+    if (t && !target.observed) target.observed = t[1]!;
+    target.lines.push(line);
+  }
+  return segments;
+}
+
+/** `show license status` pasted without a prompt names itself `Smart Licensing Status`; `all` adds License Usage. */
+function statusOrAll(seg: Segment): CommandId {
+  return seg.lines.some((l) => /^\s*(Product Information|License Usage)\s*$/.test(l.text)) ? 'all' : 'status';
+}
+
+/**
+ * Output of a release before Smart Licensing Using Policy (16.x and older): `Registration: Status: REGISTERED`,
+ * `EVAL MODE`, `Smart Licensing is ENABLED` with a `Registration:` block and no policy. Its fields look like SLP
+ * fields (`Status:`, `Smart Account:`) but mean other things, so they must not be read as SLP facts.
+ */
+export function detectPreSlp(lines: readonly CliLine[]): CliPreSlp | null {
+  let registration: string | null = null;
+  let evidence: string | null = null;
+  let slp = false;
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.text;
+    if (/Smart Licensing Using Policy|^\s*Policy( in use)?:|Reporting ACK required|Usage Reporting:/i.test(t)) slp = true;
+    if (/^\s*Registration:\s*$/i.test(t)) {
+      const next = lines.slice(i + 1, i + 3).find((l) => /^\s*Status:/i.test(l.text));
+      if (next) {
+        registration = next.text.replace(/^\s*Status:\s*/i, '').trim();
+        evidence ??= `Registration: ${registration}`;
+      }
+    }
+    if (/\bEVAL (MODE|EXPIRED)\b/.test(t)) evidence ??= t.trim();
+    if (/^\s*Smart Licensing Status:\s*(UNREGISTERED|REGISTERED|Registration Expired)/i.test(t)) evidence ??= t.trim();
+  }
+  if (!evidence || slp) return null;
+  return { evidence, registration };
+}
+
+/** The product instance an output is about. `show license status` alone names it only in its HA lists. */
+function identify(f: CliFacts): { udi: Udi | null; role: HaRole } {
+  const active = f.ha.find((h) => h.role === 'active');
+  const role: HaRole = f.ha.length > 1 ? (f.udi ? (f.ha.find((h) => udiKey(h.udi) === udiKey(f.udi!))?.role ?? 'active') : 'active') : 'standalone';
+  if (f.udi) return { udi: f.udi, role };
+  if (active) return { udi: active.udi, role: f.ha.length > 1 ? 'active' : 'standalone' };
+  const named = [...f.trustCodes, ...f.authorizations].filter((t) => t.udi);
+  const lead = named.find((t) => t.role === 'active') ?? (named.length === 1 ? named[0] : undefined);
+  if (lead?.udi) return { udi: lead.udi, role: named.length > 1 ? 'active' : 'standalone' };
+  const rum = new Set(f.rumReports.filter((r) => r.udi).map((r) => udiKey(r.udi!)));
+  if (rum.size === 1) return { udi: f.rumReports.find((r) => r.udi)!.udi, role: 'standalone' };
+  return { udi: null, role: 'standalone' };
+}
+
+function keyed<T>(into: T[], from: readonly T[], key: (t: T) => string, mergeItem = false): T[] {
+  const out = [...into];
+  const at = new Map(out.map((t, i) => [key(t), i]));
+  for (const t of from) {
+    const k = key(t);
+    const i = at.get(k);
+    if (i === undefined) {
+      at.set(k, out.length);
+      out.push(t);
+    } else out[i] = mergeItem ? mergeObject(out[i]!, t) : t;
+  }
+  return out;
+}
+
+/** Field by field: a later non-null value wins; a later null (not printed) keeps the earlier one. */
+function mergeObject<T>(a: T, b: T): T {
+  if (a === null || a === undefined) return b;
+  if (b === null || b === undefined) return a;
+  const out = { ...a } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
+    if (v === null || v === undefined) continue;
+    const prev = out[k];
+    out[k] = prev && typeof prev === 'object' && !Array.isArray(prev) && typeof v === 'object' && !Array.isArray(v) && !('raw' in (v as object))
+      ? mergeObject(prev, v)
+      : v;
+  }
+  return out as T;
+}
+
+const udiOr = (u: Udi | null, fallback: string) => (u ? udiKey(u) : fallback);
+
+/** Merges the facts of several outputs of one device, in the order they were printed. */
+export function mergeFacts(a: CliFacts, b: CliFacts): CliFacts {
+  const scalars = mergeObject(
+    { ...a, ha: [], trustCodes: [], licenses: [], authorizations: [], rumReports: [], events: [] },
+    { ...b, ha: [], trustCodes: [], licenses: [], authorizations: [], rumReports: [], events: [] },
+  );
+  return {
+    ...scalars,
+    ha: keyed(a.ha, b.ha, (h) => udiKey(h.udi)),
+    trustCodes: keyed(a.trustCodes, b.trustCodes, (t) => udiOr(t.udi, t.role ?? '')),
+    licenses: keyed(a.licenses, b.licenses, (l) => (l.tag ?? l.name).toLowerCase(), true),
+    authorizations: keyed(a.authorizations, b.authorizations, (t) => udiOr(t.udi, t.role ?? '')),
+    rumReports: keyed(a.rumReports, b.rumReports, (r) => r.reportId, true),
+    events: [...a.events, ...b.events],
+  };
+}
+
+/** Two prompts one letter apart (`Device#`, `Devide#`) in one paste are one device with a typo. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const rest = (x: string, skip: number) => x.slice(i + skip);
+  return rest(a, 1) === rest(b, 1) || rest(a, 1) === rest(b, 0) || rest(a, 0) === rest(b, 1);
+}
+
+/**
+ * Reads pasted CLI text: any number of `show` outputs and syslog lines, of one or several devices (told apart by
+ * their prompts' host names). Never throws; what cannot be read becomes a warning with its line.
+ */
+export function parseCliText(text: string): CliParse {
+  const warnings: CliWarning[] = [];
+  const lines = cliLines(text);
+  const syslogLines: CliLine[] = [];
+  const segments = split(lines, syslogLines);
+  const outputs: CliCommandOutput[] = [];
+  const ignored = new Set<string>();
+  let preSlp = false;
+  for (const seg of segments) {
+    const content = seg.lines.filter((l) => l.text.trim());
+    let command = seg.command ?? 'other';
+    if (command === 'status' && seg.typed === null) command = statusOrAll(seg);
+    if (command === 'other') {
+      if (seg.typed && !/^(en|ena|enable|conf|configure|exit|end|write|wr|reload|terminal|term)\b/i.test(seg.typed))
+        ignored.add(seg.typed.split(/\s+/).slice(0, 4).join(' '));
+      else if (!seg.typed && content.length) warnings.push({ line: content[0]!.n, message: `lines ${content[0]!.n}–${content[content.length - 1]!.n}: not the output of a command the workbench reads` });
+      continue;
+    }
+    const ctx = newContext(warnings);
+    const pre = detectPreSlp(seg.lines);
+    if (pre) {
+      preSlp = true;
+      ctx.facts.preSlp = pre;
+      warnings.push({
+        line: content[0]?.n ?? null,
+        message: `${COMMAND_LABELS[command]} (line ${content[0]?.n ?? '?'}): output of a release before Smart Licensing Using Policy (${pre.evidence}); only its device identity is read`,
+      });
+      // Only the UDI lines are safe to read from pre-SLP output.
+      SPEC.get('udi')!.parse(seg.lines, ctx);
+    } else {
+      try {
+        SPEC.get(command)!.parse(seg.lines, ctx);
+      } catch (e) {
+        // Parsers must not throw; if one does, the paste still imports what the others read.
+        warnings.push({ line: content[0]?.n ?? null, message: `${COMMAND_LABELS[command]}: could not be read (${(e as Error).message})` });
+      }
+    }
+    if (!ctx.facts.observedAt && seg.observed) ctx.facts.observedAt = ctx.date(seg.observed, content[0]?.n ?? null);
+    outputs.push({
+      command,
+      typed: seg.typed,
+      host: seg.host,
+      firstLine: seg.lines[0]?.n ?? 0,
+      lastLine: seg.lines[seg.lines.length - 1]?.n ?? 0,
+      facts: ctx.facts,
+    });
+  }
+  if (ignored.size) warnings.push({ line: null, message: `output not read (commands the workbench does not parse): ${[...ignored].join('; ')}` });
+
+  // One picture per prompt host; outputs without a prompt belong to the host before them, or to the paste.
+  const groups = new Map<string, CliDeviceFacts>();
+  for (const out of outputs) {
+    const key = out.host ?? '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { udi: null, role: 'standalone', host: out.host, facts: emptyFacts(), commands: [] }));
+    g.facts = mergeFacts(g.facts, out.facts);
+    g.commands.push({ command: out.command, line: out.firstLine });
+  }
+  for (const g of groups.values()) Object.assign(g, identify(g.facts));
+  for (const g of [...groups.values()]) {
+    if (g.udi || !g.host) continue;
+    const near = [...groups.values()].filter((o) => o.udi && o.host && oneEditApart(o.host, g.host!));
+    if (near.length === 1) {
+      const o = near[0]!;
+      o.facts = mergeFacts(o.facts, g.facts);
+      o.commands.push(...g.commands);
+      groups.delete(g.host);
+      warnings.push({ line: g.commands[0]?.line ?? null, message: `prompt "${g.host}#" taken for "${o.host}#" (one letter apart)` });
+    }
+  }
+
+  // Syslog: to the device whose host name the line carries, else to the only device of the paste.
+  const events: CliEvent[] = [];
+  const ctx = newContext(warnings);
+  const devices = [...groups.values()];
+  for (const line of syslogLines) {
+    const ev = parseSyslogLine(line, ctx);
+    if (!ev) continue;
+    const byHost = devices.find((d) => d.host && new RegExp(`(^|\\s)${d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|:)`, 'i').test(line.text));
+    const target = byHost ?? (devices.length === 1 ? devices[0] : undefined);
+    if (target) target.facts.events.push(ev);
+    else events.push(ev);
+  }
+  for (const d of devices) {
+    if (!d.udi && (d.facts.policy || d.facts.licenses.length || d.facts.usageReporting || d.facts.events.length))
+      warnings.push({
+        line: d.commands[0]?.line ?? null,
+        message: `${d.host ? `output under "${d.host}#"` : 'output'} names no device (no UDI): paste "show license udi" with it to tie these facts to a device`,
+      });
+  }
+  return { outputs, devices, events, warnings, lineCount: lines.length, preSlp };
+}

@@ -1,0 +1,4 @@
+import type { CommandParser } from './context.ts';
+
+/** STUB — to be written. */
+export const parseRum: CommandParser = () => {};
