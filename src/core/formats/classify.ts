@@ -178,10 +178,11 @@ function classifyText(head: string): Classification {
     return { kind: 'inventory-csv', reason: 'CSV whose header names hostname, pid and serial', simulated };
   }
   const nonEmpty = lines.filter((l) => l.trim() !== '');
-  const syslogLines = nonEmpty.filter((l) => /%SMART_LIC-\d-[A-Z0-9_]+/.test(l)).length;
+  // The licensing messages of seed 003 §5: SMART_LIC, and the 9800-CL's unregistered-controller and AP-limit ones.
+  const syslogLines = nonEmpty.filter((l) => /%(?:SMART_LIC|IOSXE_RP_EWLC_NOT|CAPWAPAC_TRACE_MSG)-\d-[A-Z0-9_]+/.test(l)).length;
   const cliMarker = CLI_MARKERS.find(([re]) => re.test(head));
   if (syslogLines > 0 && (!cliMarker || syslogLines * 2 >= nonEmpty.length)) {
-    return { kind: 'syslog', reason: `${syslogLines} %SMART_LIC syslog message${syslogLines === 1 ? '' : 's'}`, simulated };
+    return { kind: 'syslog', reason: `${syslogLines} licensing syslog message${syslogLines === 1 ? '' : 's'}`, simulated };
   }
   if (cliMarker) return { kind: 'cli', reason: `Cisco CLI output: ${cliMarker[1]}`, simulated };
   return unknown('text that is not Cisco "show license" output, syslog or an inventory CSV');

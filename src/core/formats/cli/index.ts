@@ -100,11 +100,15 @@ const SIGNATURES: Array<{ id: Exclude<CommandId, 'other'>; re: RegExp; top: bool
   { id: 'tech-support', re: /^\s*Smart Licensing Tech Support info/i, top: true },
   { id: 'status', re: /^\s*Smart Licensing Status\s*$/i, top: true },
   { id: 'status', re: /^\s*Smart Licensing is (?:ENABLED|DISABLED)\b/i, top: true },
+  // `show license status` of 17.3+ opens with `Utility:` (genie ShowLicenseStatus, ntc show_license_status2/3).
+  { id: 'status', re: /^\s*Smart Licensing Using Policy:\s*$/i, top: true },
   { id: 'history', re: /^\s*Message History \(oldest to newest\)/i, top: true },
   { id: 'eventlog', re: /^\s*\*+\s*Event Log\s*\*+/i, top: true },
   { id: 'version', re: /^\s*Cisco IOS[ -]XE Software, Version/i, top: true },
   { id: 'rum', re: /^\s*Smart Licensing Usage Report(?: Detail)?:/i, top: false },
   { id: 'summary', re: /^\s*License\s+Entitlement [Tt]ag\s+Count\s+Status/, top: false },
+  // `show license usage` opens with it (genie ShowLicenseUsage); inside status/all/tech support it is no split.
+  { id: 'usage', re: /^\s*License Authorization:\s*$/i, top: false },
   { id: 'udi', re: /^\s*SlotID\s+PID\s+SN\s+UDI/i, top: false },
   { id: 'air-entities', re: /^\s*(?:Upcoming license report time|License Ack expected within)\b/i, top: false },
   { id: 'authorization', re: /^\s*Overall status:\s*$/i, top: false },
@@ -157,6 +161,10 @@ interface Segment {
   observed: string | null;
   /** Signatures already met in this output: meeting one again starts a new output. */
   seen: Set<RegExp>;
+  /** Typed in configuration mode (`Device(config)#`). */
+  config?: boolean;
+  /** The line of the prompt that typed the command, when there was one. */
+  promptLine?: number;
 }
 
 function split(lines: CliLine[], syslog: CliLine[]): Segment[] {
@@ -182,6 +190,8 @@ function split(lines: CliLine[], syslog: CliLine[]): Segment[] {
         lines: [],
         observed: null,
         seen: new Set(),
+        config,
+        promptLine: line.n,
       });
       continue;
     }
@@ -338,8 +348,9 @@ export function parseCliText(text: string): CliParse {
     let command = seg.command ?? 'other';
     if (command === 'status' && seg.typed === null) command = statusOrAll(seg);
     if (command === 'other') {
-      if (seg.typed && !/^(en|ena|enable|conf|configure|exit|end|write|wr|reload|terminal|term)\b/i.test(seg.typed))
-        ignored.add(seg.typed.split(/\s+/).slice(0, 4).join(' '));
+      // Mode changes and configuration lines print nothing worth a word; anything else that printed is named.
+      const quiet = /^(en|ena|enable|conf|configure|exit|end|write|wr|reload|terminal|term)\b/i.test(seg.typed ?? '') || seg.config;
+      if (seg.typed && (content.length || !quiet)) ignored.add(seg.typed.split(/\s+/).slice(0, 4).join(' '));
       else if (!seg.typed && content.length) warnings.push({ line: content[0]!.n, message: `lines ${content[0]!.n}–${content[content.length - 1]!.n}: not the output of a command the workbench reads` });
       continue;
     }
@@ -367,12 +378,16 @@ export function parseCliText(text: string): CliParse {
       command,
       typed: seg.typed,
       host: seg.host,
-      firstLine: seg.lines[0]?.n ?? 0,
+      // Where a reader should look: the prompt that typed the command, else the output's first printed line.
+      firstLine: seg.promptLine ?? content[0]?.n ?? seg.lines[0]?.n ?? 0,
       lastLine: seg.lines[seg.lines.length - 1]?.n ?? 0,
       facts: ctx.facts,
     });
   }
   if (ignored.size) warnings.push({ line: null, message: `output not read (commands the workbench does not parse): ${[...ignored].join('; ')}` });
+  if (!outputs.length && !warnings.length && !syslogLines.length && lines.some((l) => l.text.trim())) {
+    warnings.push({ line: null, message: 'nothing here is the output of a command the workbench reads: only prompts and commands, no output' });
+  }
 
   // One picture per prompt host; outputs without a prompt belong to the host before them, or to the paste.
   const groups = new Map<string, CliDeviceFacts>();
@@ -400,6 +415,8 @@ export function parseCliText(text: string): CliParse {
   const events: CliEvent[] = [];
   const ctx = newContext(warnings);
   const devices = [...groups.values()];
+  // A syslog time without a year takes the year of the outputs' own time (syslog.ts).
+  ctx.facts.observedAt = devices.find((d) => d.facts.observedAt)?.facts.observedAt ?? null;
   for (const line of syslogLines) {
     const ev = parseSyslogLine(line, ctx);
     if (!ev) continue;

@@ -108,6 +108,36 @@ export interface CliLicense {
   licenseType: string | null;
   /** The name or description ended in `...` (the device truncated it). */
   truncated: boolean;
+  /**
+   * Specific License Reservation (SLR) of this licence: `Reservation:` of `show license usage` (seed 003 L4972),
+   * `Specified license reservations:` of `show license authorization` (L4138). Absent when none was printed.
+   */
+  reservation?: CliReservation | null;
+}
+
+/** One `Term information:` entry of a reserved licence (seed 003 L4143-4153). */
+export interface CliLicenseTerm {
+  /** The product instance the term is installed on (`Active: PID:…`), when printed. */
+  udi: Udi | null;
+  role: HaRole | null;
+  /** `SPECIFIC INSTALLED`, `SLAC`, `UNIVERSAL`, … without its date, upper-cased. */
+  authorizationType: string | null;
+  /** The date of `Authorization type: SPECIFIC INSTALLED on <date>`. */
+  authorizedAt: CliDate | null;
+  /** `TERM`, `PERPETUAL`, `SUBSCRIPTION` as printed. */
+  licenseType: string | null;
+  start: CliDate | null;
+  end: CliDate | null;
+  count: number | null;
+  subscriptionId: string | null;
+}
+
+export interface CliReservation {
+  /** `Reservation status: SPECIFIC INSTALLED`, upper-cased. */
+  status: string | null;
+  /** `Total reserved count:`. */
+  reservedCount: number | null;
+  terms: CliLicenseTerm[];
 }
 
 export interface CliAuthorization {
@@ -179,6 +209,15 @@ export interface CliAckCountdown {
   observedAt: CliDate | null;
 }
 
+/** `show license air entities summary` (seed 003 §4.9, L3651-3725): what the controller last reported of its APs. */
+export interface CliAirEntities {
+  lastReportTime: CliDate | null;
+  upcomingReportTime: CliDate | null;
+  apsActive: number | null;
+  apsAdded: number | null;
+  apsDeleted: number | null;
+}
+
 export interface CliAirLevel {
   current: string | null;
   nextReload: string | null;
@@ -213,6 +252,7 @@ export interface CliFacts {
   rumReports: CliRumReport[];
   usageReportSummary: CliUsageReportSummary | null;
   ackCountdown: CliAckCountdown | null;
+  airEntities: CliAirEntities | null;
   airLevel: CliAirLevel | null;
   agentVersion: string | null;
   events: CliEvent[];
@@ -248,6 +288,7 @@ export function emptyFacts(): CliFacts {
     rumReports: [],
     usageReportSummary: null,
     ackCountdown: null,
+    airEntities: null,
     airLevel: null,
     agentVersion: null,
     events: [],
