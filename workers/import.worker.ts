@@ -93,7 +93,10 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       summary: s,
       warnings: outcome.warnings,
       status: 'imported',
-      message: `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
+      message:
+        analysis.usage.length === 0
+          ? `${KIND_LABELS[analysis.kind]}: ${plural(s.observations, 'device output')} read, ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new).`
+          : `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
     };
   } catch (e) {
     return { ...base, sha256, kind: analysis.kind, status: 'refused', message: `${input.name}: could not be stored (${describeError(e)}). Nothing was imported.` };

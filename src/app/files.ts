@@ -8,6 +8,15 @@ export interface PickedFile {
   blob: Blob;
 }
 
+/**
+ * Pasted `show` output becomes a file like any other (`pasted-2026-11-22T21-30-05.txt`), so that it is stored
+ * byte-exact with its SHA-256 and every fact read from it can name its source.
+ */
+export function fromPastedText(text: string, now = new Date()): PickedFile {
+  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
+  return { name: `pasted-${stamp}.txt`, blob: new Blob([text], { type: 'text/plain' }) };
+}
+
 export function fromFileList(list: FileList | null): PickedFile[] {
   return Array.from(list ?? [], (f) => ({ name: f.webkitRelativePath || f.name, blob: f }));
 }

@@ -3,22 +3,25 @@ import { expand } from './archive/expand.ts';
 import { ImportError, isImportError } from './errors.ts';
 import { type AckFile, readAck } from './formats/ack.ts';
 import { type FileKind, KIND_LABELS, classifyTree } from './formats/classify.ts';
-import { devicesFromCliText } from './formats/cli/devices.ts';
+import { type CliParse, parseCliText } from './formats/cli/index.ts';
 import { type Inventory, readInventoryCsv } from './formats/inventory-csv.ts';
 import { type LicenseSummary, readLicenseSummary } from './formats/license-summary.ts';
 import { type SlacRequestFile, readSlacRequest } from './formats/slac-request.ts';
 import { type UsageFile, parseJson, readUsageFile } from './formats/usage-report.ts';
 import { sha256Hex } from './hash.ts';
-import type { HaRole } from './model/types.ts';
-import type { Udi } from './model/udi.ts';
 
 /** File kinds this version imports into the fleet. Others are recognised, read for inspection, not stored. */
-export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive']);
+export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive', 'cli', 'syslog']);
 
 export interface UsageEntry {
   /** Entry path inside nested archives ([] for the file itself): with a byte range, locates a report's bytes. */
   path: string[];
   usage: UsageFile;
+}
+
+export interface CliEntry {
+  path: string[];
+  parse: CliParse;
 }
 
 export type EntryStatus = 'read' | 'not-supported' | 'ignored' | 'error';
@@ -35,7 +38,6 @@ export interface OtherFacts {
   slacRequests: SlacRequestFile[];
   acks: AckFile[];
   inventories: Inventory[];
-  cli: Array<{ path: string[]; devices: Array<{ udi: Udi; role: HaRole }> }>;
   summary: LicenseSummary | null;
 }
 
@@ -50,6 +52,8 @@ export interface FileAnalysis {
   /** False when nothing in the file can be imported by this version (it must then not be stored). */
   readable: boolean;
   usage: UsageEntry[];
+  /** `show license …` output and syslog, parsed (formats/cli): one per text entry. */
+  cli: CliEntry[];
   other: OtherFacts;
   entries: EntryReport[];
   warnings: string[];
@@ -106,7 +110,8 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
     simulated: cls.simulated,
     readable: READABLE_KINDS.has(cls.kind),
     usage: [],
-    other: { slacRequests: [], acks: [], inventories: [], cli: [], summary: null },
+    cli: [],
+    other: { slacRequests: [], acks: [], inventories: [], summary: null },
     entries: [],
     bundleManifest: null,
     warnings: tree.type === 'tar' ? tree.skipped.map((s) => `${name}: ${s}`) : [],
@@ -149,7 +154,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
   }
   analysis.warnings.push(...groupWarnings(entryWarnings));
 
-  if (analysis.readable && analysis.usage.length === 0) {
+  if (analysis.readable && analysis.usage.length === 0 && analysis.cli.length === 0) {
     const failed = analysis.entries.find((e) => e.status === 'error');
     if (failed) {
       throw new ImportError('invalid', [name], `none of its device usage files could be read (first problem: ${failed.path.join(' › ')}: ${failed.note})`);
@@ -208,8 +213,12 @@ function readLeaf(
       return 'not-supported';
     }
     case 'cli':
-      analysis.other.cli.push({ path, devices: devicesFromCliText(text()) });
-      return 'not-supported';
+    case 'syslog': {
+      const parse = parseCliText(text());
+      analysis.cli.push({ path, parse });
+      for (const w of parse.warnings) warn(w.line ? `line ${w.line}: ${w.message}` : w.message);
+      return 'read';
+    }
     case 'license-summary':
       summaryJson.push({ path: path.join('/') || analysis.name, json: parseJson(text(), where, () => 'the licence summary') });
       return 'not-supported';

@@ -1,5 +1,7 @@
 import type { FileAnalysis } from './analyse.ts';
 import type { FileKind } from './formats/classify.ts';
+import type { CliParse } from './formats/cli/index.ts';
+import type { CliDate } from './formats/cli/types.ts';
 import { entitlementName, lookupEntitlement } from './model/entitlements.ts';
 import type { HaRole } from './model/types.ts';
 import { type Udi, udiKey } from './model/udi.ts';
@@ -125,7 +127,7 @@ export function inspectionOf(analysis: FileAnalysis): Inspection {
   for (const inventory of other.inventories) {
     for (const row of inventory.rows) addDevice({ pid: row.pid, sn: row.serial }, row.hostname || null, row.role, null);
   }
-  for (const capture of other.cli) for (const d of capture.devices) addDevice(d.udi, null, d.role, null);
+  for (const { parse } of analysis.cli) addCli(out, parse, addDevice);
   for (const ack of other.acks) {
     for (const a of ack.acknowledged) out.acknowledged.push({ reportId: reportIdJson(a.reportId), udi: a.udi ? { pid: a.udi.pid, sn: a.udi.sn } : null });
     if (ack.smartAccount || ack.virtualAccount) out.account ??= { smartAccount: ack.smartAccount, virtualAccount: ack.virtualAccount };
@@ -147,4 +149,41 @@ export function inspectionOf(analysis: FileAnalysis): Inspection {
   }
   out.devices = [...devices.values()].map(({ at: _at, ...d }) => d);
   return out;
+}
+
+const cliIso = (d: CliDate | null | undefined): string | null => d?.iso ?? null;
+
+/** What `show license …` output and syslog say, in the inspection's shape: the first device's account and policy. */
+function addCli(out: Inspection, parse: CliParse, addDevice: (udi: Udi, hostname: string | null, role: HaRole | null, softwareVersion: string | null, at?: number) => void): void {
+  for (const d of parse.devices) {
+    const f = d.facts;
+    const at = f.observedAt?.epochMs ?? 0;
+    if (d.udi) addDevice(d.udi, f.hostname, d.role, f.softwareVersion, at);
+    for (const m of f.ha) addDevice(m.udi, null, m.role, null, at);
+    if (f.account && !out.account) out.account = { smartAccount: f.account.smartAccount, virtualAccount: f.account.virtualAccount };
+    if (f.policy && !out.policy) {
+      const classes: NonNullable<Inspection['policy']>['classes'] = {};
+      for (const [k, c] of Object.entries(f.policy.classes)) {
+        if (!c) continue;
+        classes[k] = {
+          firstReportDays: c.firstReportDays?.days ?? null,
+          reportingFrequencyDays: c.reportingFrequencyDays?.days ?? null,
+          reportOnChangeDays: c.reportOnChangeDays?.days ?? null,
+        };
+      }
+      out.policy = { name: f.policy.name ?? f.policy.inUse, ackRequired: f.policy.ackRequired?.value ?? null, classes };
+    }
+    const u = f.usageReporting;
+    if (u && !out.usageReporting) {
+      out.usageReporting = { lastAckReceived: cliIso(u.lastAckReceived), nextAckDeadline: cliIso(u.nextAckDeadline), lastReportPush: cliIso(u.lastReportPush), nextReportPush: cliIso(u.nextReportPush) };
+    }
+    for (const l of f.licenses) {
+      out.licenses.push({ name: l.name, tag: l.tag, count: l.count, status: l.status, enforcement: l.enforcement, type: l.licenseType });
+    }
+    for (const r of f.rumReports) {
+      const udi = r.udi ?? d.udi;
+      if (!udi) continue;
+      out.reports.push({ reportId: reportIdJson(r.reportId), udi: { pid: udi.pid, sn: udi.sn }, entitlementTag: r.entitlementTag, state: r.state, count: null, start: cliIso(r.startTime), end: cliIso(r.endTime) });
+    }
+  }
 }

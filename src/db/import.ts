@@ -1,6 +1,9 @@
 import type { FileAnalysis } from '../core/analyse.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
+import { ImportError } from '../core/errors.ts';
+import { mergeCli, type DeviceCliRecord } from '../core/model/device-facts.ts';
 import { keysTouched, mergeUsage, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
+import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
 export interface ImportSummary {
@@ -8,6 +11,8 @@ export interface ImportSummary {
   newDevices: number;
   reports: number;
   newReports: number;
+  /** Device outputs of `show license …` text stored (one per device per file). */
+  observations: number;
 }
 
 export type StoreOutcome =
@@ -26,23 +31,58 @@ export function findFile(db: WorkbenchDb, sha256: string): Promise<StoredFile | 
 export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blob: Blob, now: number): Promise<StoreOutcome> {
   if (!analysis.readable) throw new Error(`${analysis.name}: ${KIND_LABELS[analysis.kind]} files cannot be imported yet`);
   const keys = keysTouched(analysis.usage);
-  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events], async () => {
+  const cliKeys = new Set<string>();
+  const hosts = new Set<string>();
+  for (const { parse } of analysis.cli) {
+    for (const d of parse.devices) {
+      if (d.udi) cliKeys.add(udiKey(d.udi));
+      else if (d.host) hosts.add(d.host.toLowerCase());
+      for (const m of d.facts.ha) cliKeys.add(udiKey(m.udi));
+    }
+  }
+  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli], async () => {
     const earlier = await db.files.get(analysis.sha256);
     if (earlier) return { status: 'duplicate' as const, file: earlier };
 
-    const [oldDevices, oldReports] = await Promise.all([db.devices.bulkGet(keys.devices), db.reports.bulkGet(keys.reporters)]);
+    // A paste without a UDI is tied to a known device by host name: only then is the fleet scanned for names.
+    // An HA set shares its host name: its active (the one that prints the set's output) is the device meant.
+    const hostKeys = new Map<string, string[]>();
+    if (hosts.size) {
+      await db.devices.each((d) => {
+        const h = d.hostname?.value.toLowerCase();
+        const follower = d.ha?.value.role === 'standby' || d.ha?.value.role === 'member';
+        if (h && hosts.has(h) && !follower) hostKeys.set(h, [...(hostKeys.get(h) ?? []), d.key]);
+      });
+      for (const ks of hostKeys.values()) if (ks.length === 1) cliKeys.add(ks[0]!);
+    }
+    const deviceKeys = [...new Set([...keys.devices, ...cliKeys])];
+    const [oldDevices, oldReports, oldCli] = await Promise.all([db.devices.bulkGet(deviceKeys), db.reports.bulkGet(keys.reporters), db.cli.bulkGet([...cliKeys])]);
     const deviceMap = new Map<string, ProductInstance>();
     for (const d of oldDevices) if (d) deviceMap.set(d.key, d);
     const reportMap = new Map<string, DeviceReports>();
     for (const r of oldReports) if (r) reportMap.set(r.key, r);
+    const cliMap = new Map<string, DeviceCliRecord>();
+    for (const r of oldCli) if (r) cliMap.set(r.key, r);
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
-    const warnings = [...analysis.warnings, ...merged.warnings];
+    for (const d of merged.devices) deviceMap.set(d.key, d);
+    const cli = mergeCli({ file: analysis.sha256, fileName: analysis.name, importedAt: now, parses: analysis.cli }, deviceMap, cliMap, (host) => {
+      const ks = hostKeys.get(host.toLowerCase());
+      return ks?.length === 1 ? ks[0]! : null;
+    });
+    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings];
+    if (analysis.usage.length === 0 && cli.observations === 0) {
+      // Nothing would be stored but the file itself: say why rather than keep a file that changed nothing.
+      throw new ImportError('invalid', [analysis.name], `names no device the workbench can tie its facts to (${cli.warnings[0] ?? 'no UDI and no known host name'})`);
+    }
+    const devicesOut = new Map(merged.devices.map((d) => [d.key, d]));
+    for (const d of cli.devices) devicesOut.set(d.key, d);
     const summary: ImportSummary = {
-      devices: merged.devices.length,
-      newDevices: merged.newDevices,
+      devices: devicesOut.size,
+      newDevices: merged.newDevices + cli.newDevices,
       reports: merged.newReports + merged.knownReports,
       newReports: merged.newReports,
+      observations: cli.observations,
     };
     const file: StoredFile = {
       sha256: analysis.sha256,
@@ -58,13 +98,14 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     };
     await db.fileBytes.add({ sha256: analysis.sha256, blob });
     await db.files.add(file);
-    await db.devices.bulkPut(merged.devices);
+    await db.devices.bulkPut([...devicesOut.values()]);
     await db.reports.bulkPut(merged.reports);
+    if (cli.records.length) await db.cli.bulkPut(cli.records);
     await db.events.add({
       at: now,
       type: 'import',
       file: analysis.sha256,
-      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
+      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
     });
     return { status: 'imported' as const, file, summary, warnings };
   });

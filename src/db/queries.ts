@@ -1,3 +1,4 @@
+import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { StoredReport } from '../core/model/fleet.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
@@ -20,4 +21,9 @@ export async function fileBlob(db: WorkbenchDb, sha256: string): Promise<Blob | 
 export async function counts(db: WorkbenchDb): Promise<{ files: number; devices: number }> {
   const [files, devices] = await Promise.all([db.files.count(), db.devices.count()]);
   return { files, devices };
+}
+
+/** Every `show license …` observation of one device (the device picture is computed from them). */
+export async function deviceCli(db: WorkbenchDb, key: string): Promise<DeviceCliRecord | null> {
+  return (await db.cli.get(key)) ?? null;
 }

@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { EntryReport } from '../core/analyse.ts';
 import type { FileKind } from '../core/formats/classify.ts';
+import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
 
 /** An imported original file: what it is and what was learned from it. Its bytes live in `fileBytes`. */
@@ -22,6 +23,8 @@ export interface StoredFile {
     newDevices: number;
     reports: number;
     newReports: number;
+    /** Device outputs of `show license …` text (issue 4; absent in files imported before). */
+    observations?: number;
   };
 }
 
@@ -55,6 +58,7 @@ export type WorkbenchDb = Dexie & {
   reports: EntityTable<DeviceReports, 'key'>;
   events: EntityTable<LogEvent, 'id'>;
   kv: EntityTable<KeyValue, 'key'>;
+  cli: EntityTable<DeviceCliRecord, 'key'>;
 };
 
 export const DB_NAME = 'slp-workbench';
@@ -88,5 +92,8 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
   });
   // v2 (issue 3): a key-value table for workspace state. New table only: v1 data needs no upgrade.
   db.version(2).stores({ kv: 'key' });
+  // v3 (issue 4): every `show license …` observation of a device, one record per device. New table only; the
+  // new optional columns of `devices` (account, policy, transport, trust code) need no upgrade either.
+  db.version(3).stores({ cli: 'key' });
   return db;
 }

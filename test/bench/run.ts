@@ -16,6 +16,11 @@ import { fleetFiles } from '../../src/core/sim/files.ts';
 import { simulateFleet } from '../../src/core/sim/fleet.ts';
 import { gzip as pakoGzip } from 'pako';
 import { browserFigures } from './browser.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseCliText } from '../../src/core/formats/cli/index.ts';
+import { filterRows, fleetRow, NO_FILTER, sortRows } from '../../src/core/model/fleet-view.ts';
+import type { ProductInstance } from '../../src/core/model/fleet.ts';
+import type { SimFleet } from '../../src/core/sim/types.ts';
 
 const DEVICES = 10_000;
 const RUNS = 5;
@@ -85,6 +90,9 @@ async function main() {
   pakoGzip(joined);
   const gzipMs = performance.now() - z0;
 
+  const cli = await cliFigures();
+  const table = await fleetTableFigures(fleet.instances);
+
   const browser = await browserFigures(tgz, 'fleet-10000.tar.gz');
 
   const rawMB = mb(tar.length);
@@ -129,6 +137,26 @@ ${fleet.units.length.toLocaleString('en')} reporting units, ${simFiles.length.to
 | gzip (pako, level 6) of the usage files written — baseline | ${fmt(gzipMs, 0)} ms | 1.00× |
 | Generate the fleet and render every file | ${fmt(simMs, 0)} ms | ${fmt(simMs / gzipMs, 2)}× |
 
+## \`show license tech support\` parsing (Node)
+Every \`show license tech support\` sample in test/fixtures (${cli.samples} real outputs, genieparser's and the Cisco
+documents') pasted one after another ${cli.copies} times, each copy under its own prompt: ${cli.lines.toLocaleString('en')} lines,
+${fmt(mb(cli.bytes))} MB. Baseline: splitting the same text into lines and testing each for a \`Label:\` colon.
+
+| Step | Median time | Lines per second | Ratio to baseline |
+|---|---:|---:|---:|
+| Split into lines + one regular expression per line — baseline | ${fmt(cli.baselineMs, 0)} ms | ${Math.round(cli.lines / (cli.baselineMs / 1000)).toLocaleString('en')} | 1.00× |
+| \`parseCliText\`: split into outputs, parse, merge per device | ${fmt(cli.parseMs, 0)} ms | ${Math.round(cli.lines / (cli.parseMs / 1000)).toLocaleString('en')} | ${fmt(cli.parseMs / cli.baselineMs, 1)}× |
+
+## Fleet table (Node, the functions the Fleet view runs)
+${table.rows.toLocaleString('en')} devices (the simulated fleet above, one row per product instance). Baseline: copying the array.
+
+| Step | Median time | Ratio to baseline |
+|---|---:|---:|
+| \`rows.slice()\` — baseline | ${fmt(table.copyMs, 2)} ms | 1.00× |
+| Build the rows (display values + search text) | ${fmt(table.buildMs, 0)} ms | ${fmt(table.buildMs / table.copyMs, 0)}× |
+| Sort by host name (natural order) | ${fmt(table.sortMs, 0)} ms | ${fmt(table.sortMs / table.copyMs, 0)}× |
+| Filter: search text + Virtual Account | ${fmt(table.filterMs, 0)} ms | ${fmt(table.filterMs / table.copyMs, 0)}× |
+
 ${
   browser
     ? `## In the browser (${browser.chromium}, headless, the built app)
@@ -151,6 +179,47 @@ Main thread from the moment the file is in the page until "Imported": ${browser.
 }`;
   writeFileSync(new URL('../../BENCHMARKS.md', import.meta.url), md);
   process.stdout.write(md);
+}
+
+/** Every tech-support sample, many times over, each under its own prompt (as a long paste of many devices). */
+function cliFigures() {
+  const dirs = ['cli', 'cli-seed'].map((d) => new URL(`../fixtures/${d}/`, import.meta.url));
+  const samples = dirs.flatMap((dir) => readdirSync(dir).filter((n) => /tech_?support/i.test(n)).map((n) => readFileSync(new URL(n, dir), 'utf8')));
+  const copies = 40;
+  const parts: string[] = [];
+  for (let c = 0; c < copies; c++) samples.forEach((s, i) => parts.push(`dev-${c}-${i}#show license tech support`, s));
+  const text = parts.join('\n');
+  const lines = text.split('\n').length;
+  const baseline = time(() => text.split(/\r?\n/).filter((l) => /^\s*[A-Za-z][^:]*:/.test(l)).length);
+  const parse = time(() => parseCliText(text));
+  return Promise.all([baseline, parse]).then(([b, p]) => {
+    if (p.result.outputs.length !== copies * samples.length) throw new Error(`benchmark split ${p.result.outputs.length} outputs`);
+    return { samples: samples.length, copies, lines, bytes: text.length, baselineMs: b.ms, parseMs: p.ms };
+  });
+}
+
+async function fleetTableFigures(instances: SimFleet['instances']) {
+  const devices: ProductInstance[] = instances.map((m) => ({
+    key: `PID:${m.udi.pid},SN:${m.udi.sn}`,
+    udi: m.udi,
+    hostname: { value: m.hostname, file: 'f', at: 1 },
+    softwareVersion: { value: m.softwareVersion, file: 'f', at: 1 },
+    softwareTag: null,
+    ha: { value: { role: m.role, activeKey: null }, file: 'f', at: 1 },
+    licenses: [],
+    reportCount: 2,
+    lastReportEnd: 1,
+    files: ['f'],
+    firstSeen: 1,
+    updatedAt: 1,
+    virtualAccount: { value: m.virtualAccount, file: 'f', at: 1 },
+  }));
+  const copy = await time(() => devices.slice());
+  const build = await time(() => devices.map(fleetRow));
+  const rows = build.result;
+  const sort = await time(() => sortRows(rows, 'hostname', 'asc'));
+  const filter = await time(() => filterRows(rows, { ...NO_FILTER, query: 'acc', virtualAccount: instances[0]!.virtualAccount }, Date.now()));
+  return { rows: rows.length, copyMs: copy.ms, buildMs: build.ms, sortMs: sort.ms, filterMs: filter.ms };
 }
 
 await main();

@@ -32,7 +32,13 @@ describe('slp inspect', () => {
       ['genie_ShowLicenseSummary__golden_output1.txt', 'cli'],
     ]);
     expect(out[1].devices[0].hostname).toBe('wan-edge-07');
-    expect(out[2].warnings[0]).toContain('not yet supported');
+    // The summary's licences are read; with no UDI in it, it says it cannot name the device.
+    expect(out[2].licenses.map((l: { name: string; count: number; status: string }) => [l.name, l.count, l.status])).toEqual([
+      ['network-advantage (C9300-48 Network Advan...)', 1, 'IN USE'],
+      ['dna-advantage (C9300-48 DNA Advantage)', 1, 'IN USE'],
+    ]);
+    expect(out[2].devices).toEqual([]);
+    expect(out[2].warnings).toEqual(['line 1: output names no device (no UDI): paste "show license udi" with it to tie these facts to a device']);
   });
 
   it('exits 2 with one line per failed file on stderr, and still reports the good ones', async () => {

@@ -39,6 +39,19 @@ export interface ProductInstance {
   lastReportEnd: number | null;
   /** SHA-256 of every file that said anything about this device, oldest first. */
   files: string[];
+  // What `show license …` output said (model/device-facts.ts keeps every observation; these are the newest, for
+  // the Fleet table's columns and filters). Optional: records written before issue 4 do not have them.
+  smartAccount?: Fact<string> | null;
+  virtualAccount?: Fact<string> | null;
+  /** `Cisco default`, a custom policy's name, or `Custom policy`. */
+  policyName?: Fact<string> | null;
+  transport?: Fact<string> | null;
+  /** Whether a trust code is installed on this device. */
+  trustCode?: Fact<boolean> | null;
+  lastAckReceived?: Fact<number> | null;
+  nextAckDeadline?: Fact<number> | null;
+  /** The newest time any CLI output said something about the device (ms). */
+  lastHeard?: number | null;
   firstSeen: number;
   updatedAt: number;
 }
@@ -185,6 +198,12 @@ export function mergeUsage(input: MergeInput, existingDevices: ReadonlyMap<strin
     knownReports,
     warnings,
   };
+}
+
+/** The newest time anything we hold was true of the device: a CLI output, a usage file, a report's end. */
+export function lastHeard(d: ProductInstance): number | null {
+  const times = [d.lastHeard, d.hostname?.at, d.softwareVersion?.at, d.ha?.at, d.lastReportEnd].filter((t): t is number => typeof t === 'number' && t > 0);
+  return times.length ? Math.max(...times) : null;
 }
 
 /** Numeric order of decimal report IDs of any length. */

@@ -151,3 +151,41 @@ describe('store: byte-exactness', () => {
     expect(checked).toBe(2 + 1 + 2 + 2 - 2); // c9300 in the bundle and plain.txt share report IDs: one record each
   });
 });
+
+describe('store: importing show output', () => {
+  const all9800 = () => fixture('cli-seed', 'F10_show_license_all_9800CL_17.7.1.clean.txt');
+
+  it('creates the HA pair a pasted "show license all" names and keeps the output as an observation', async () => {
+    const db = freshDb();
+    const outcome = await importBytes(db, 'pasted.txt', all9800());
+    expect(outcome).toMatchObject({ status: 'imported', summary: { devices: 2, newDevices: 2, reports: 0, observations: 1 } });
+    const devices = await listDevices(db);
+    const active = devices.find((d) => d.key === 'PID:C9800-CL-K9,SN:9KGIXIDOXFE')!;
+    expect(active).toMatchObject({ smartAccount: { value: 'Eg-SA' }, virtualAccount: { value: 'Eg-VA' }, transport: { value: 'Smart' }, policyName: { value: 'Cisco default' }, ha: { value: { role: 'active' } } });
+    expect(devices.find((d) => d.key === 'PID:C9800-CL-K9,SN:9UBKZU955E4')?.ha?.value).toEqual({ role: 'standby', activeKey: 'PID:C9800-CL-K9,SN:9KGIXIDOXFE' });
+    const rec = await db.cli.get(active.key);
+    expect(rec?.observations).toHaveLength(1);
+    expect(rec?.observations[0]?.source).toMatchObject({ file: outcome.file.sha256, fileName: 'pasted.txt', command: 'all', line: 1, atFromDevice: false });
+    expect(rec?.observations[0]?.facts.policy?.classes.unenforcedPerpetual?.firstReportDays).toEqual({ days: 365, source: 'cisco-default' });
+  });
+
+  it('ties output without a UDI to the device with that host name', async () => {
+    const db = freshDb();
+    await importBytes(db, 'all_rum.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
+    const paste = text('access-sw-01#show license status\nAccount Information:\n  Smart Account: ACME\n  Virtual Account: Campus\n');
+    const outcome = await importBytes(db, 'pasted.txt', paste);
+    expect(outcome).toMatchObject({ status: 'imported', summary: { devices: 1, newDevices: 0, observations: 1 } });
+    const [device] = await listDevices(db);
+    expect(device?.virtualAccount?.value).toBe('Campus');
+    expect(outcome.status === 'imported' && outcome.warnings).toContain('output under "access-sw-01#" names no UDI: tied to PID:C9300-24UX,SN:FCW2303D16Y, the one known device with host name "access-sw-01"');
+  });
+
+  it('refuses output that names no device it can tie to, and stores nothing', async () => {
+    const db = freshDb();
+    const before = await snapshot(db);
+    await expect(importBytes(db, 'pasted.txt', text('nobody#show license status\nAccount Information:\n  Smart Account: ACME\n  Virtual Account: Campus\n'))).rejects.toThrow(
+      /pasted\.txt: names no device the workbench can tie its facts to/,
+    );
+    expect(await snapshot(db)).toEqual(before);
+  });
+});
