@@ -39,6 +39,10 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       else if (d.host) hosts.add(d.host.toLowerCase());
       for (const m of d.facts.ha) cliKeys.add(udiKey(m.udi));
     }
+    for (const e of parse.events) {
+      if (e.udi) cliKeys.add(udiKey(e.udi));
+      else if (e.host) hosts.add(e.host.toLowerCase());
+    }
   }
   return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli], async () => {
     const earlier = await db.files.get(analysis.sha256);

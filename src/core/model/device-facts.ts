@@ -1,6 +1,6 @@
 import type { CliDeviceFacts, CliParse, CommandId } from '../formats/cli/index.ts';
 import { COMMAND_LABELS } from '../formats/cli/index.ts';
-import type { CliDate, CliFacts, CliPolicyClass, SourcedDays } from '../formats/cli/types.ts';
+import { emptyFacts, type CliDate, type CliFacts, type CliPolicyClass, type SourcedDays } from '../formats/cli/types.ts';
 import type { Fact, ProductInstance } from './fleet.ts';
 import type { LicenceClass } from './policy.ts';
 import { udiKey } from './udi.ts';
@@ -176,7 +176,25 @@ export function mergeCli(
         );
       }
     }
-    if (parse.events.length) warnings.push(`${parse.events.length} syslog message${parse.events.length === 1 ? '' : 's'} name no device of the paste: not stored`);
+    // Syslog lines no output of the paste claims: to the device the line names (UDI) or its sender (host name).
+    const byTarget = new Map<string, CliFacts['events']>();
+    let lost = 0;
+    for (const e of parse.events) {
+      const key = e.udi ? udiKey(e.udi) : e.host ? byHost(e.host) : null;
+      if (!key || !deviceFor(key, e.udi)) {
+        lost++;
+        continue;
+      }
+      byTarget.set(key, [...(byTarget.get(key) ?? []), e]);
+    }
+    for (const [key, events] of byTarget) {
+      const d = devices.get(key)!;
+      // The messages' own newest time dates the observation (a syslog line is a fact of that moment).
+      const dated = events.filter((e) => e.at?.epochMs != null).sort((a, b) => b.at!.epochMs! - a.at!.epochMs!);
+      const facts: CliFacts = { ...emptyFacts(), events, observedAt: dated[0]?.at ?? null };
+      add({ udi: d.udi, role: 'standalone', host: null, facts, commands: [{ command: 'syslog', line: events[0]!.line }] }, key, events[0]!.line);
+    }
+    if (lost) warnings.push(`${lost} syslog message${lost === 1 ? '' : 's'} name${lost === 1 ? 's' : ''} no device the workbench knows (no UDI, no known sender host name): not stored`);
   }
   return { devices: [...devices.values()], records: [...records.values()], newDevices: created, observations, warnings };
 }
@@ -223,6 +241,12 @@ function daysText(v: SourcedDays | null | undefined): string | null {
   return `${v.days}${src ? ` (${src})` : ''}`;
 }
 
+/** A countdown (`in 30 days`) said at a known time, as the date it ends. */
+function deadlineText(at: number | null | undefined, days: number | null | undefined): string | null {
+  if (at == null || days == null) return null;
+  return new Date(at + days * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
+}
+
 const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined ? null : b ? 'yes' : 'no');
 
 /** Every fact of one CLI observation as (group, label, value) rows. */
@@ -248,6 +272,7 @@ export function factRows(f: CliFacts): Array<[string, string, string | null]> {
     ['Reporting', 'Last report push', dateText(f.usageReporting?.lastReportPush)],
     ['Reporting', 'Last report file write', dateText(f.usageReporting?.lastReportFileWrite)],
     ['Reporting', 'ACK expected within (9800-CL)', f.ackCountdown?.raw ?? null],
+    ['Reporting', 'ACK needed by (9800-CL countdown)', deadlineText(f.ackCountdown?.observedAt?.epochMs, f.ackCountdown?.days)],
     ['Privacy', 'Sending host name', yesNo(f.dataPrivacy?.sendingHostname)],
     ['Privacy', 'Version privacy', yesNo(f.dataPrivacy?.versionPrivacy)],
     ['Policy', 'Policy in use', f.policy?.inUse ?? null],
@@ -276,6 +301,13 @@ export function factRows(f: CliFacts): Array<[string, string, string | null]> {
     const counts = [['total', s.total], ['purged', s.purged], ['acknowledged', s.acknowledged], ['waiting for ACK', s.waitingForAck], ['available to report', s.availableToReport], ['collecting data', s.collectingData]] as const;
     rows.push(['Usage reports', 'Summary', counts.filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}`).join(', ') || null]);
   }
+  // `%SMART_LIC-6-REPORTING_REQUIRED: … in N days` and the 9800-CL's MSGDEVICENOTREG are deadlines (seed 003 §5).
+  const deadlines = new Map<string, string>();
+  for (const e of f.events) {
+    const by = deadlineText(e.at?.epochMs, e.daysLeft);
+    if (by) deadlines.set(e.name, by);
+  }
+  for (const [name, by] of deadlines) rows.push(['Reporting', `ACK needed by (syslog ${name})`, by]);
   for (const r of f.rumReports) {
     rows.push(['Usage reports', `Report ${r.reportId}`, [r.state, r.flag ? `flag ${r.flag}` : null, r.featureName, r.storageState].filter(Boolean).join(', ') || null]);
   }

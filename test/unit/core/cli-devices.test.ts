@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devicesFromCliText } from '../../../src/core/formats/cli/devices.ts';
+import { cliDevices, parseCliText } from '../../../src/core/formats/cli/index.ts';
+
+const devicesFromCliText = (text: string) => cliDevices(parseCliText(text));
 import { FIXTURES } from '../helpers.ts';
 
 /** `role PID SN`, to keep the expectations readable. */
@@ -19,8 +21,9 @@ const WLC_1771 = ['active C9800-CL-K9 9KGIXIDOXFE', 'standby C9800-CL-K9 9UBKZU9
 const EXPECTED: Record<string, string[]> = {
   // HA UDI List of a 3-switch stack, then the same UDIs under Overall status.
   'cli/genie_ShowLicenseAll__golden_output.txt': C9300_STACK_A,
-  // A C9407R with two supervisors: Active and Standby print the same chassis UDI, so one instance.
-  'cli/genie_ShowLicenseAll__golden_output_2.txt': ['active C9407R FXS2119Q2U7'],
+  // A C9407R with two supervisors: Active and Standby print the same chassis UDI, so one instance, and a set
+  // of one product instance is no HA set.
+  'cli/genie_ShowLicenseAll__golden_output_2.txt': ['standalone C9407R FXS2119Q2U7'],
   // RUM detail: `UDI: PID:…` of the reporting device, no HA information.
   'cli/genie_ShowLicenseRumIdDetail__golden_output.txt': ['standalone C9300-24UX FCW2303D16Y'],
   // Only the Trust Code Installed list names the stack here.
@@ -29,10 +32,10 @@ const EXPECTED: Record<string, string[]> = {
   'cli/genie_ShowLicenseTechSupport__golden_output_2.txt': C9300_STACK_B,
   'cli/genie_ShowLicenseTechSupport__golden_output_3.txt': C9300_STACK_B,
   'cli/genie_ShowLicenseTechSupport__golden_output_4.txt': ['active C9300-48U FCW2133G09T', 'standby C9300-48P FCW2132L0WA', 'member C9300-24UX FOC2537Y0HL'],
-  'cli/genie_ShowLicenseTechSupport__golden_output_5.txt': ['active C9410R FXS2228026X'],
+  'cli/genie_ShowLicenseTechSupport__golden_output_5.txt': ['standalone C9410R FXS2228026X'],
   'cli/genie_ShowLicenseTechSupport__golden_output_6.txt': ['active C9500X-28C8D FDO2446000P', 'standby C9500X-28C8D FDO25200FUB'],
   'cli/genie_ShowLicenseTechSupport__golden_output_7.txt': ['active C9300-48S FOC2517L8KW', 'standby C9300-24S FOC2517L9RJ'],
-  'cli/genie_ShowLicenseTechSupport__golden_output_8_proxy.txt': ['active C9407R FXS2119Q2U7'],
+  'cli/genie_ShowLicenseTechSupport__golden_output_8_proxy.txt': ['standalone C9407R FXS2119Q2U7'],
   // The old table form: `*  ASR1006  NWG1512050G  ASR1006:NWG1512050G`, tabs in the header.
   'cli/genie_ShowLicenseUdi__golden_output1.txt': ['standalone ASR1006 NWG1512050G'],
   'cli-seed/F07_show_license_status_custom_policy_ha_trust.clean.txt': WLC_SLE,
@@ -56,7 +59,7 @@ function allFixtures(): string[] {
   return ['cli', 'cli-seed'].flatMap((dir) => readdirSync(join(FIXTURES, dir)).sort().map((name) => `${dir}/${name}`));
 }
 
-describe('devicesFromCliText on every real sample', () => {
+describe('the devices a paste names (cliDevices) on every real sample', () => {
   const files = allFixtures();
 
   it('the expectations name only files that exist', () => {
@@ -69,7 +72,7 @@ describe('devicesFromCliText on every real sample', () => {
   });
 });
 
-describe('devicesFromCliText on damaged and unusual text', () => {
+describe('the devices a paste names (cliDevices) on damaged and unusual text', () => {
   const haAll = ['UDI: PID:C9800-CL-K9,SN:93BBAH93MGS', '', 'HA UDI List:', '    Active:PID:C9800-CL-K9,SN:93BBAH93MGS', '    Standby:PID:C9800-CL-K9,SN:9XECPSUU4XN', ''];
 
   it('reads CRLF line ends and lost indentation alike', () => {
@@ -82,7 +85,6 @@ describe('devicesFromCliText on damaged and unusual text', () => {
   it('accepts `, SN:` with a space, `Active: PID:` with one, and the CSSM `UDI_PID:…; UDI_SN:…;` spelling', () => {
     const text = ['Trust Code Installed:', '  Active: PID:C9800-CL-K9, SN:93BBAH93MGS', '    INSTALLED on Nov 02 05:09:31 2020 IST', '  Standby:PID:C9800-CL-K9 , SN:9XECPSUU4XN'].join('\n');
     expect(devicesFromCliText(text)).toEqual(WLC_SLE.map(dev));
-    expect(devicesFromCliText('UDI_PID:C9800-CL-K9; UDI_SN:93BBAH93MGS;')).toEqual([dev('standalone C9800-CL-K9 93BBAH93MGS')]);
   });
 
   it('reads a Trust Code Installed block collapsed onto one line (the seed HTML cell at L1613)', () => {
@@ -122,7 +124,8 @@ describe('devicesFromCliText on damaged and unusual text', () => {
       'Device# show clock',
       '09:00:00 UTC ASR1006 NWG1512050G ASR1006-NWG1512050G',
     ].join('\n');
-    expect(devicesFromCliText(text)).toEqual([dev('standalone ISR4451-X/K9 FOC1234X0AB'), dev('standalone ISR4451-X/K9 FOC1234X0AC')]);
+    // The `*` slot is the active; other rows are members of its set (udi.ts).
+    expect(devicesFromCliText(text)).toEqual([dev('active ISR4451-X/K9 FOC1234X0AB'), dev('member ISR4451-X/K9 FOC1234X0AC')]);
   });
 
   it('does not read P: inside a longer word, and names nothing in empty text', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliDeviceFacts, CliParse } from '../../../src/core/formats/cli/index.ts';
 import { parseCliDate } from '../../../src/core/formats/cli/dates.ts';
 import { emptyFacts, type CliFacts } from '../../../src/core/formats/cli/types.ts';
-import { devicePicture, mergeCli, type DeviceCliRecord } from '../../../src/core/model/device-facts.ts';
+import { devicePicture, factRows, mergeCli, type DeviceCliRecord } from '../../../src/core/model/device-facts.ts';
 import type { ProductInstance } from '../../../src/core/model/fleet.ts';
 
 const WLC = { pid: 'C9800-CL-K9', sn: '93BBAH93MGS' };
@@ -93,5 +93,20 @@ describe('devicePicture', () => {
     const host = rows.find((r) => r.label === 'Host name')!;
     expect([host.current.value, host.current.source.file, host.agreeing, host.conflicts]).toEqual(['wlc-1', 'old', 1, []]);
     expect(rows.find((r) => r.label === 'Host name')!.current.source.command).toBe('all');
+  });
+});
+
+describe('deadlines the device announced', () => {
+  it('turns REPORTING_REQUIRED and the 9800-CL countdown into dates', () => {
+    const at = parseCliDate('Nov 10 10:00:00 2026 UTC');
+    const f = facts({
+      ackCountdown: { raw: '179 days', days: 179, observedAt: at },
+      events: [{ at, facility: 'SMART_LIC', severity: 6, name: 'REPORTING_REQUIRED', message: 'A Usage report acknowledgement will be required in 30 days.', meaning: null, action: null, daysLeft: 30, udi: null, line: 1 }],
+    });
+    const rows = factRows(f).filter(([, label]) => /needed by/.test(label));
+    expect(rows).toEqual([
+      ['Reporting', 'ACK needed by (9800-CL countdown)', '2027-05-08T10:00:00Z'],
+      ['Reporting', 'ACK needed by (syslog REPORTING_REQUIRED)', '2026-12-10T10:00:00Z'],
+    ]);
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyLeaf } from '../../../src/core/formats/classify.ts';
-import { devicesFromCliText } from '../../../src/core/formats/cli/devices.ts';
+import { cliDevices, parseCliText } from '../../../src/core/formats/cli/index.ts';
+
+const devicesFromCliText = (text: string) => cliDevices(parseCliText(text));
 import { type SimShowContext, showLicenseAll, showLicenseStatus, showLicenseSummary } from '../../../src/core/sim/cli-text.ts';
 import type { SimPolicy, SimProductInstance, SimReportingUnit, SimRumReport, SimUsage } from '../../../src/core/sim/types.ts';
 import { CISCO_DEFAULT_POLICY } from '../../../src/core/policy/cisco-default.ts';

@@ -189,3 +189,26 @@ describe('store: importing show output', () => {
     expect(await snapshot(db)).toEqual(before);
   });
 });
+
+describe('store: importing syslog', () => {
+  it('gives a server-logged message to the device with the sender host name, and one naming a UDI to that device', async () => {
+    const db = freshDb();
+    await importBytes(db, 'all_rum.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
+    const log = text(
+      [
+        '<190>Nov 10 11:40:00 access-sw-01 124: Nov 10 2025 11:39:59.870 UTC: %SMART_LIC-6-REPORTING_REQUIRED: A Usage report acknowledgement will be required in 30 days.',
+        'Dec  1 2025 10:00:00.000 UTC: %SMART_LIC-6-TRUST_CODE_INSTALL_SUCCESS: A new licensing trust code was successfully installed on P:C9800-CL-K9,S:93SZ7RXN93Y.',
+        '<190>Nov 10 11:41:00 unknown-host 125: Nov 10 2025 11:40:59.000 UTC: %SMART_LIC-3-POLICY_REMOVED: The licensing policy has been removed.',
+      ].join('\n'),
+    );
+    const outcome = await importBytes(db, 'syslog.txt', log);
+    expect(outcome).toMatchObject({ status: 'imported', file: { kind: 'syslog' }, summary: { observations: 2, newDevices: 1 } });
+    expect(outcome.status === 'imported' && outcome.warnings).toContain('1 syslog message names no device the workbench knows (no UDI, no known sender host name): not stored');
+    const sw = await db.cli.get('PID:C9300-24UX,SN:FCW2303D16Y');
+    expect(sw?.observations.map((o) => [o.source.command, o.source.at, o.facts.events.map((e) => [e.name, e.daysLeft])])).toEqual([
+      ['syslog', Date.UTC(2025, 10, 10, 11, 39, 59, 870), [['REPORTING_REQUIRED', 30]]],
+    ]);
+    const wlc = await db.cli.get('PID:C9800-CL-K9,SN:93SZ7RXN93Y');
+    expect(wlc?.observations[0]?.facts.events[0]?.name).toBe('TRUST_CODE_INSTALL_SUCCESS');
+  });
+});

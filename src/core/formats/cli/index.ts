@@ -30,6 +30,7 @@ export type CommandId =
   | 'authorization'
   | 'air-entities'
   | 'version'
+  | 'syslog'
   | 'other';
 
 interface CommandSpec {
@@ -71,6 +72,7 @@ export const COMMAND_LABELS: Record<CommandId, string> = {
   authorization: 'show license authorization',
   'air-entities': 'show license air entities summary',
   version: 'show version',
+  syslog: 'syslog messages',
   other: 'other output',
 };
 
@@ -110,12 +112,23 @@ const SIGNATURES: Array<{ id: Exclude<CommandId, 'other'>; re: RegExp; top: bool
   // `show license usage` opens with it (genie ShowLicenseUsage); inside status/all/tech support it is no split.
   { id: 'usage', re: /^\s*License Authorization:\s*$/i, top: false },
   { id: 'udi', re: /^\s*SlotID\s+PID\s+SN\s+UDI/i, top: false },
+  { id: 'udi', re: /^\s*(?:UDI:\s*P(?:ID)?:|HA UDI List:)/i, top: false },
+  { id: 'status', re: /^\s*Trust Code Installed:/i, top: false },
+  { id: 'status', re: /^\s*Usage Report Summary:/i, top: false },
   { id: 'air-entities', re: /^\s*(?:Upcoming license report time|License Ack expected within)\b/i, top: false },
   { id: 'authorization', re: /^\s*Overall status:\s*$/i, top: false },
 ];
 
-/** Commands whose output holds the sections other signatures look for. */
-const CONTAINERS = new Set<CommandId>(['status', 'all', 'tech-support']);
+/**
+ * The sections each command's output holds that look like another command's first lines: `show license all`
+ * prints a UDI, an authorization status, the AIR countdown; RUM detail prints `UDI:` lines. Tech support holds
+ * everything. Meeting one of these inside that output does not start a new output.
+ */
+const CONTAINS: Partial<Record<CommandId, ReadonlySet<CommandId>>> = {
+  status: new Set<CommandId>(['status', 'udi', 'authorization', 'air-entities', 'usage']),
+  all: new Set<CommandId>(['status', 'udi', 'authorization', 'air-entities', 'usage']),
+  rum: new Set<CommandId>(['udi']),
+};
 
 const SYSLOG_LINE = /%[A-Z][A-Z0-9_]*-[0-7]-[A-Z0-9_]+\s*:/;
 
@@ -211,13 +224,12 @@ function split(lines: CliLine[], syslog: CliLine[]): Segment[] {
         else if (seg.command === null) {
           seg.command = sig.id;
           seg.seen.add(sig.re);
-        } else if (seg.seen.has(sig.re)) open(fresh()); // the same output again: a second paste
+        } else if (sig.top && seg.seen.has(sig.re)) open(fresh()); // the same command's first line again: a second output
         else if (seg.command === 'tech-support') {
           if (sig.id === 'tech-support') open(fresh());
           else seg.seen.add(sig.re); // tech support holds every other output
-        } else if (CONTAINERS.has(seg.command) && (!sig.top || sig.id === 'status')) seg.seen.add(sig.re);
-        else if (sig.id !== seg.command) open(fresh());
-        else seg.seen.add(sig.re);
+        } else if (sig.id === seg.command || CONTAINS[seg.command]?.has(sig.id)) seg.seen.add(sig.re);
+        else open(fresh());
       }
     }
     if (!cur) open({ host: null, typed: null, command: null, lines: [], observed: null, seen: new Set() });
@@ -260,18 +272,48 @@ export function detectPreSlp(lines: readonly CliLine[]): CliPreSlp | null {
   return { evidence, registration };
 }
 
+/**
+ * The HA set an output shows when it has no `HA UDI List`: `show license status` names the members only in
+ * its Trust Code Installed list, `show license authorization` in Overall status, each with its role.
+ */
+function haFromRoles(f: CliFacts): CliFacts['ha'] {
+  if (f.ha.length) return f.ha;
+  const members = new Map<string, { role: HaRole; udi: Udi }>();
+  for (const t of [...f.trustCodes, ...f.authorizations]) {
+    if (t.udi && t.role && t.role !== 'standalone' && !members.has(udiKey(t.udi))) members.set(udiKey(t.udi), { role: t.role, udi: t.udi });
+  }
+  return members.size > 1 ? [...members.values()] : [];
+}
+
 /** The product instance an output is about. `show license status` alone names it only in its HA lists. */
 function identify(f: CliFacts): { udi: Udi | null; role: HaRole } {
+  const set = f.ha.length > 1;
   const active = f.ha.find((h) => h.role === 'active');
-  const role: HaRole = f.ha.length > 1 ? (f.udi ? (f.ha.find((h) => udiKey(h.udi) === udiKey(f.udi!))?.role ?? 'active') : 'active') : 'standalone';
-  if (f.udi) return { udi: f.udi, role };
-  if (active) return { udi: active.udi, role: f.ha.length > 1 ? 'active' : 'standalone' };
+  if (f.udi) return { udi: f.udi, role: set ? (f.ha.find((h) => udiKey(h.udi) === udiKey(f.udi!))?.role ?? 'active') : 'standalone' };
+  if (active) return { udi: active.udi, role: set ? 'active' : 'standalone' };
   const named = [...f.trustCodes, ...f.authorizations].filter((t) => t.udi);
-  const lead = named.find((t) => t.role === 'active') ?? (named.length === 1 ? named[0] : undefined);
-  if (lead?.udi) return { udi: lead.udi, role: named.length > 1 ? 'active' : 'standalone' };
+  if (named.length === 1) return { udi: named[0]!.udi, role: 'standalone' };
   const rum = new Set(f.rumReports.filter((r) => r.udi).map((r) => udiKey(r.udi!)));
   if (rum.size === 1) return { udi: f.rumReports.find((r) => r.udi)!.udi, role: 'standalone' };
   return { udi: null, role: 'standalone' };
+}
+
+/**
+ * Every product instance a parse names, first-seen order, once each: the devices the outputs are about and the
+ * members of their HA sets. A device seen standalone in one output and with a role in another keeps the role.
+ */
+export function cliDevices(parse: CliParse): Array<{ udi: Udi; role: HaRole }> {
+  const out = new Map<string, { udi: Udi; role: HaRole }>();
+  const add = (udi: Udi, role: HaRole) => {
+    const known = out.get(udiKey(udi));
+    if (!known) out.set(udiKey(udi), { udi, role });
+    else if (known.role === 'standalone') known.role = role;
+  };
+  for (const d of parse.devices) {
+    if (d.udi) add(d.udi, d.role);
+    for (const m of d.facts.ha) add(m.udi, d.facts.ha.length > 1 ? m.role : 'standalone');
+  }
+  return [...out.values()];
 }
 
 function keyed<T>(into: T[], from: readonly T[], key: (t: T) => string, mergeItem = false): T[] {
@@ -398,7 +440,10 @@ export function parseCliText(text: string): CliParse {
     g.facts = mergeFacts(g.facts, out.facts);
     g.commands.push({ command: out.command, line: out.firstLine });
   }
-  for (const g of groups.values()) Object.assign(g, identify(g.facts));
+  for (const g of groups.values()) {
+    g.facts.ha = haFromRoles(g.facts);
+    Object.assign(g, identify(g.facts));
+  }
   for (const g of [...groups.values()]) {
     if (g.udi || !g.host) continue;
     const near = [...groups.values()].filter((o) => o.udi && o.host && oneEditApart(o.host, g.host!));
@@ -420,8 +465,10 @@ export function parseCliText(text: string): CliParse {
   for (const line of syslogLines) {
     const ev = parseSyslogLine(line, ctx);
     if (!ev) continue;
-    const byHost = devices.find((d) => d.host && new RegExp(`(^|\\s)${d.host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|:)`, 'i').test(line.text));
-    const target = byHost ?? (devices.length === 1 ? devices[0] : undefined);
+    // The sender a syslog server names, else the device the message names, else the paste's only device.
+    const byHost = ev.host ? devices.find((d) => d.host?.toLowerCase() === ev.host!.toLowerCase()) : undefined;
+    const byUdi = ev.udi ? devices.find((d) => d.udi && udiKey(d.udi) === udiKey(ev.udi!)) : undefined;
+    const target = byHost ?? byUdi ?? (devices.length === 1 && !ev.host ? devices[0] : undefined);
     if (target) target.facts.events.push(ev);
     else events.push(ev);
   }

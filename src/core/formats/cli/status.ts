@@ -183,7 +183,15 @@ export function readStatusPart(lines: CliLine[], ctx: CliContext): void {
       // `<none>`; `Dec 03 08:23:45 2021 UTC` (a single device, ntc show_license_status3); or a UDI list below.
       block = kv.raw && !kv.value ? 'none' : 'trust';
       trust = null;
-      if (kv.value) trustStatus(/^[A-Z ]+\bon\b/.test(kv.value) ? kv.value : `INSTALLED on ${kv.value}`, n);
+      if (kv.value && /\b(Active|Standby|Member)\s*:\s*P/.test(kv.value)) {
+        // The whole block collapsed onto one line (the seed's HTML table cell at L1613): one part per member.
+        for (const part of kv.value.split(/(?=\b(?:Active|Standby|Member)\s*:\s*P)/)) {
+          const r = roleLine(part.trim());
+          if (!r?.udi) continue;
+          trust = addTrust({ udi: r.udi, role: r.role, status: 'UNKNOWN', installedAt: null });
+          if (r.rest) trustStatus(r.rest, n);
+        }
+      } else if (kv.value) trustStatus(/^[A-Z ]+\bon\b/.test(kv.value) ? kv.value : `INSTALLED on ${kv.value}`, n);
       continue;
     }
     const header = kv && !kv.raw ? pick(HEADERS, kv.key) : undefined;

@@ -263,6 +263,19 @@ function daysIn(text: string): number | null {
  * that has nothing to do with licensing (`%LINK-3-UPDOWN`: a pasted `show logging` holds many of those).
  * Unknown licensing mnemonics still give an event, with `meaning: null`.
  */
+/**
+ * The sender's host name a syslog server writes after its own time (RFC 3164 `<189>Nov 10 11:40:00 wlc-1 124: …`,
+ * RFC 5424 `2021-11-11T09:00:00.000Z wlc-1 125: …`); null when the line came straight from the device.
+ */
+const SERVER_HOST = new RegExp(
+  `^\\s*(?:<\\d{1,3}>\\d?\\s*)?(?:${MON}\\s+\\d{1,2}\\s+\\d{1,2}:\\d{2}:\\d{2}|\\d{4}-\\d{2}-\\d{2}T[\\d:.]+(?:Z|[+-]\\d{2}:?\\d{2})?)\\s+([A-Za-z][\\w.-]*)\\s+(?=\\S)`,
+);
+
+export function hostOf(prefix: string): string | null {
+  const m = SERVER_HOST.exec(prefix);
+  return m ? m[m.length - 1]! : null;
+}
+
 export function parseSyslogLine(line: CliLine, ctx: CliContext): CliEvent | null {
   // The Cisco document escapes underscores (`%SMART\_LIC-6-…`, seed 003 L6228); a copy from it keeps them.
   const text = line.text.indexOf('\\_') >= 0 ? line.text.replace(/\\_/g, '_') : line.text;
@@ -281,6 +294,7 @@ export function parseSyslogLine(line: CliLine, ctx: CliContext): CliEvent | null
   }
   return {
     at,
+    host: hostOf(text.slice(0, m.index)),
     facility,
     severity: Number(sev),
     name: mnemonic,

@@ -185,6 +185,8 @@ export interface CliUsageReportSummary {
 /** A `%SMART_LIC-…` syslog line or an event-log / history entry. */
 export interface CliEvent {
   at: CliDate | null;
+  /** The sender's host name when a syslog server wrote the line (`<189>Nov 10 11:40:00 wlc-1 124: …`). */
+  host?: string | null;
   /** `SMART_LIC`, `IOSXE_RP_EWLC_NOT`, `SAEVT_…` event type, … */
   facility: string;
   /** 0 emergency … 7 debugging; null when the source has no severity. */

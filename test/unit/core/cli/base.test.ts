@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { durationSeconds, parseCliDate, unknownZone } from '../../../../src/core/formats/cli/dates.ts';
 import { commandOf, parseCliText } from '../../../../src/core/formats/cli/index.ts';
+import { hostOf } from '../../../../src/core/formats/cli/syslog.ts';
 import { cleanValue, cliLines, keyValue, keyValues, sections } from '../../../../src/core/formats/cli/text.ts';
+import { FIXTURES } from '../../helpers.ts';
 
 describe('CLI dates', () => {
   it('reads every form the fixtures print, with the zone offset', () => {
@@ -156,5 +160,29 @@ describe('splitting a paste into command outputs', () => {
     expect(parse.outputs).toEqual([]);
     expect(parse.warnings.map((w) => w.message)).toEqual(['output not read (commands the workbench does not parse): dir; copy flash:a tftp://b']);
     for (const junk of ['', '\u0000\u0001', '#'.repeat(1000), 'Device#'.repeat(50), ':::: : :', '=====\n=====\n']) expect(() => parseCliText(junk)).not.toThrow();
+  });
+});
+
+describe('syslog senders', () => {
+  it('reads the host name a syslog server writes, and none from a line the device printed', () => {
+    expect(hostOf('<189>Nov 10 11:40:00 wlc-1 124: *Nov 10 11:39:59.870: ')).toBe('wlc-1');
+    expect(hostOf('2021-11-11T09:00:00.000Z wlc-1.example.net 125: ')).toBe('wlc-1.example.net');
+    expect(hostOf('Nov 10 11:32:11 UTC: ')).toBeNull();
+    expect(hostOf('*Nov 10 11:32:02.123: ')).toBeNull();
+    expect(hostOf('Nov 10 2021 11:32:05 UTC: ')).toBeNull();
+  });
+
+  it('gives each logged message of a paste to the device with that prompt host name', () => {
+    const text = ['wlc-1#show license udi', 'UDI: PID:C9800-CL-K9,SN:93BBAH93MGS', 'sw-2#show license udi', 'UDI: PID:C9300-24UX,SN:FCW2303D16Y', '<189>Nov 10 11:40:00 wlc-1 124: *Nov 10 11:39:59.870: %SMART_LIC-3-POLICY_REMOVED: The licensing policy has been removed.'].join('\n');
+    const parse = parseCliText(text);
+    expect(parse.devices.map((d) => [d.host, d.facts.events.map((e) => e.name)])).toEqual([
+      ['wlc-1', ['POLICY_REMOVED']],
+      ['sw-2', []],
+    ]);
+  });
+
+  it('reads a tech-support snippet of the usage report summary pasted on its own', () => {
+    const parse = parseCliText(readFileSync(join(FIXTURES, 'cli-seed', 'F18b_show_license_tech_support_usage_report_summary_snippet.clean.txt'), 'utf8'));
+    expect(parse.outputs[0]?.facts.usageReportSummary).toEqual({ total: 4, purged: 0, acknowledged: 0, waitingForAck: 0, availableToReport: 4, collectingData: 2, maximumDisplay: 4, inStorage: 4, mia: 0 });
   });
 });
