@@ -77,7 +77,8 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings];
     if (analysis.usage.length === 0 && cli.observations === 0) {
       // Nothing would be stored but the file itself: say why rather than keep a file that changed nothing.
-      throw new ImportError('invalid', [analysis.name], `names no device the workbench can tie its facts to (${cli.warnings[0] ?? 'no UDI and no known host name'})`);
+      const why = cli.warnings[0] ?? analysis.warnings.find((w) => /names no device|nothing here/.test(w)) ?? 'no UDI and no known host name';
+      throw new ImportError('invalid', [analysis.name], `names no device the workbench can tie its facts to (${why})`);
     }
     const devicesOut = new Map(merged.devices.map((d) => [d.key, d]));
     for (const d of cli.devices) devicesOut.set(d.key, d);

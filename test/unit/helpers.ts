@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Rng } from '../../src/core/sim/rng.ts';
 import type { SimUsageDevice } from '../../src/core/sim/usage-file.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -56,4 +57,10 @@ export function c9500Pair(): SimUsageDevice {
       { reportId: '1760200001', entitlementTag: 'regid.2017-03.com.cisco.advantagek9-Nyquist-C9500,1.0_f1563759-2e03-4a4c-bec5-5feec525a12c', count: 2, start: 1760000000, end: 1762592000 },
     ],
   };
+}
+
+/** A seeded generator of numbers in [0, 1) (the simulator's sfc32): fuzz tests damage input the same way every run. */
+export function seeded(seed: string | number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

@@ -427,8 +427,8 @@ export function parseCliText(text: string): CliParse {
     });
   }
   if (ignored.size) warnings.push({ line: null, message: `output not read (commands the workbench does not parse): ${[...ignored].join('; ')}` });
-  if (!outputs.length && !warnings.length && !syslogLines.length && lines.some((l) => l.text.trim())) {
-    warnings.push({ line: null, message: 'nothing here is the output of a command the workbench reads: only prompts and commands, no output' });
+  if (!outputs.length && !warnings.length && !syslogLines.length && text.trim()) {
+    warnings.push({ line: null, message: 'nothing here is the output of a command the workbench reads (no `show license …` output, no licensing syslog line)' });
   }
 
   // One picture per prompt host; outputs without a prompt belong to the host before them, or to the paste.

@@ -148,29 +148,6 @@ export function headingAt(lines: readonly CliLine[], i: number): string | null {
   return framed ? framed[1]! : null;
 }
 
-export interface Section {
-  /** The heading (`License Usage`), '' for lines before the first heading. */
-  title: string;
-  key: string;
-  /** The lines under the heading, its underline excluded. */
-  lines: CliLine[];
-}
-
-/** Splits output at its `=====`-underlined headings. */
-export function sections(lines: readonly CliLine[]): Section[] {
-  const out: Section[] = [{ title: '', key: '', lines: [] }];
-  for (let i = 0; i < lines.length; i++) {
-    const title = headingAt(lines, i);
-    if (title !== null) {
-      out.push({ title, key: labelKey(title), lines: [] });
-      if (lines[i + 1] && /^\s*={3,}\s*$/.test(lines[i + 1]!.text)) i++;
-      continue;
-    }
-    out[out.length - 1]!.lines.push(lines[i]!);
-  }
-  return out.filter((s) => s.title || s.lines.some((l) => l.text.trim()));
-}
-
 /** An integer in a value (`2`, `12,`, `30  days`, `0 (no reporting)`, `0(0)`), null when there is none. */
 export function intOf(value: string | null | undefined): number | null {
   if (value == null) return null;

@@ -52,14 +52,5 @@ export function reindent(text: string, n: number): string {
     .join('\n');
 }
 
-/** mulberry32: a tiny seeded generator, so that a failing damaged input is the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded damage (see helpers.ts). */
+export { seeded as mulberry32 } from '../../helpers.ts';

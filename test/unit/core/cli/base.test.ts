@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { durationSeconds, parseCliDate, unknownZone } from '../../../../src/core/formats/cli/dates.ts';
 import { commandOf, parseCliText } from '../../../../src/core/formats/cli/index.ts';
 import { hostOf } from '../../../../src/core/formats/cli/syslog.ts';
-import { cleanValue, cliLines, keyValue, keyValues, sections } from '../../../../src/core/formats/cli/text.ts';
+import { splitSections } from '../../../../src/core/formats/cli/sections.ts';
+import { cleanValue, cliLines, keyValue, keyValues } from '../../../../src/core/formats/cli/text.ts';
 import { FIXTURES } from '../../helpers.ts';
 
 describe('CLI dates', () => {
@@ -79,11 +80,13 @@ describe('CLI text helpers', () => {
     expect(cleanValue('Eg-SA')).toBe('Eg-SA');
   });
 
-  it('cuts output at underlined headings, short underlines included', () => {
-    const s = sections(cliLines('Smart Licensing Status\n=====\n\nSmart Licensing is ENABLED\nLicense Usage\n==============\nNo licenses in use'));
+  it('cuts output at underlined headings, short underlines included, and at known titles that lost theirs', () => {
+    const s = splitSections(cliLines('Smart Licensing Status\n=====\n\nSmart Licensing is ENABLED\nLicense Usage\n==============\nNo licenses in use\nProduct Information\nUDI: PID:A,SN:B'));
     expect(s.map((x) => [x.title, x.lines.filter((l) => l.text).map((l) => l.text)])).toEqual([
+      ['', []],
       ['Smart Licensing Status', ['Smart Licensing is ENABLED']],
       ['License Usage', ['No licenses in use']],
+      ['Product Information', ['UDI: PID:A,SN:B']],
     ]);
   });
 });
@@ -184,5 +187,13 @@ describe('syslog senders', () => {
   it('reads a tech-support snippet of the usage report summary pasted on its own', () => {
     const parse = parseCliText(readFileSync(join(FIXTURES, 'cli-seed', 'F18b_show_license_tech_support_usage_report_summary_snippet.clean.txt'), 'utf8'));
     expect(parse.outputs[0]?.facts.usageReportSummary).toEqual({ total: 4, purged: 0, acknowledged: 0, waitingForAck: 0, availableToReport: 4, collectingData: 2, maximumDisplay: 4, inStorage: 4, mia: 0 });
+  });
+});
+
+describe('a paste with nothing to read', () => {
+  it('says so rather than saying nothing', () => {
+    for (const text of ['Device#', 'Device# configure terminal\nDevice(config)# exit', '<output truncated>']) {
+      expect(parseCliText(text).warnings.map((w) => w.message)).toEqual(['nothing here is the output of a command the workbench reads (no `show license …` output, no licensing syslog line)']);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { parseSyslogLine } from '../../../../src/core/formats/cli/syslog.ts';
 import { cliLines } from '../../../../src/core/formats/cli/text.ts';
 import type { CliWarning } from '../../../../src/core/formats/cli/types.ts';
 import { FIXTURES } from '../../helpers.ts';
+import { seeded as rng } from '../../helpers.ts';
 
 /** Fuzzing of the rum / history / eventlog / syslog readers: cut and shuffled pastes never make them throw. */
 
@@ -26,17 +27,6 @@ const FILES = [
   ['cli-made', 'syslog_smart_lic.txt'],
 ] as const;
 
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, rand: () => number): string {
   let lines = text.split('\n');

@@ -3,18 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCliText } from '../../../../src/core/formats/cli/index.ts';
 import { FIXTURES, fixtureNames } from '../../helpers.ts';
+import { seeded as rng } from '../../helpers.ts';
 
-/** A small seeded generator (mulberry32): the same cuts every run, so a failure is reproducible. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALL = [...fixtureNames('cli').map((n) => ['cli', n]), ...fixtureNames('cli-seed').map((n) => ['cli-seed', n])] as const;
 

@@ -8,19 +8,10 @@ import { parseUdi } from '../../../../src/core/formats/cli/udi.ts';
 import { parseUsage } from '../../../../src/core/formats/cli/usage.ts';
 import { parseVersion } from '../../../../src/core/formats/cli/version.ts';
 import { genie, parse, seed } from './_reshape.ts';
+import { seeded as rng } from '../../helpers.ts';
 
 /** Seeded damage to real outputs: cut anywhere, lines shuffled, dropped, re-indented, glued, garbage added. */
 
-function rng(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SOURCES = [
   ...['F01_show_license_summary_in_use_17.7.1', 'F02_show_license_summary_not_in_use_slr', 'F03_show_license_usage_unenforced', 'F04_show_license_usage_slr', 'F12a_show_license_udi_standalone', 'F12b_show_license_udi_ha', 'F13_show_license_authorization_migrated_slr', 'F16a_show_license_air_entities_summary_9800CL_ack_pending', 'F16b_show_license_air_entities_summary_9800L', 'F16c_show_license_air_entities_summary_9800CL_after_ack', 'F24a_show_version_air_level_before', 'F24b_show_version_air_level_change', 'F24c_show_version_air_level_after_reload'].map((n) => seed(`${n}.clean.txt`)),
