@@ -40,10 +40,14 @@ try {
   await page.getByRole('button', { name: 'Load demo data: 1,000 devices' }).click();
   await page.getByTestId('demo-badge').waitFor({ timeout: 120_000 });
   await page.getByTestId('fleet-summary').waitFor();
-  await page.getByRole('searchbox', { name: 'Filter devices' }).fill('wlc');
+  await page.getByRole('searchbox', { name: 'Search devices' }).fill('wlc');
   await page.getByRole('table', { name: 'Devices' }).getByRole('row').filter({ hasText: 'active' }).first().click();
-  await page.getByRole('complementary', { name: 'Device details' }).waitFor();
+  const detail = page.getByRole('complementary', { name: 'Device details' });
+  await detail.waitFor();
   await page.screenshot({ path: 'docs/screenshot-fleet.png' });
+  // What the device says: its facts with their sources (the demo imports `show license all` of its devices).
+  await detail.getByRole('heading', { name: 'What the device says' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: 'docs/screenshot-device.png' });
   await browser.close();
 } finally {
   if (server.pid) process.kill(-server.pid);

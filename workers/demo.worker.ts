@@ -11,7 +11,7 @@ import { writeTar } from '../src/core/archive/tar.ts';
 import { describeError } from '../src/core/errors.ts';
 import { simulateCssm } from '../src/core/sim/cssm.ts';
 import { type CssmLedger, emptyLedger, parseLedger } from '../src/core/sim/ledger.ts';
-import { fleetFiles, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
+import { fleetFiles, showOutputsOf, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
 import { simulateFleet } from '../src/core/sim/fleet.ts';
 import type { CssmAnswer, DemoInfo, DemoWorkerApi } from '../src/app/demo-api.ts';
 import { storeAnalysis } from '../src/db/import.ts';
@@ -23,6 +23,9 @@ const encoder = new TextEncoder();
 function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   return (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
 }
+
+/** Devices whose `show license all` the demo imports (all of them below this many). */
+const CLI_UNITS = 2_000;
 
 function folderName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -52,12 +55,24 @@ const api: DemoWorkerApi = {
         archives.push({ name: `demo-${folderName(va.name)}-usage.tar.gz`, bytes: gzip(await writeTar(files)) });
       }
       for (const [i, archive] of archives.entries()) {
-        const base = 0.4 + (0.6 * i) / archives.length;
+        const base = 0.4 + (0.5 * i) / archives.length;
         onProgress({ phase: 'importing', fraction: base, message: `Importing ${archive.name}…` });
         const analysis = await analyseFile(archive.name, archive.bytes, {
-          onProgress: (done, total) => onProgress({ phase: 'importing', fraction: base + (0.45 * (total ? done / total : 1)) / archives.length, message: `Importing ${archive.name}…` }),
+          onProgress: (done, total) => onProgress({ phase: 'importing', fraction: base + (0.4 * (total ? done / total : 1)) / archives.length, message: `Importing ${archive.name}…` }),
         });
         await storeAnalysis(db, analysis, new Blob([archive.bytes as Uint8Array<ArrayBuffer>]), Date.now());
+      }
+      // What the devices print, as an operator collects it: `show license all` of each device under its prompt,
+      // one paste per Virtual Account. Up to CLI_UNITS devices (evenly spread), so the 10,000-device demo stays quick.
+      const step = Math.max(1, Math.ceil(fleet.units.length / CLI_UNITS));
+      const captured = fleet.units.filter((_, i) => i % step === 0);
+      for (const [k, va] of fleet.virtualAccounts.entries()) {
+        const units = captured.filter((u) => u.virtualAccount === va.name);
+        if (units.length === 0) continue;
+        const name = `demo-${folderName(va.name)}-show-license-all.txt`;
+        onProgress({ phase: 'importing', fraction: 0.9 + (0.1 * k) / fleet.virtualAccounts.length, message: `Importing ${name}…` });
+        const bytes = encoder.encode(units.map((u) => showOutputsOf(fleet, u).all).join('\n'));
+        await storeAnalysis(db, await analyseFile(name, bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), Date.now());
       }
       const info: DemoInfo = {
         ...options,

@@ -95,7 +95,7 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       status: 'imported',
       message:
         analysis.usage.length === 0
-          ? `${KIND_LABELS[analysis.kind]}: ${plural(s.observations, 'device output')} read, ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new).`
+          ? `${KIND_LABELS[analysis.kind]}: read what ${plural(s.observations, 'device')} said; ${plural(s.devices, 'product instance')} (${s.newDevices.toLocaleString('en')} new).`
           : `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
     };
   } catch (e) {

@@ -25,7 +25,7 @@ test('pasted show output of two controllers becomes two HA pairs with facts, sou
   await waitForRows(page, 1);
   const row = page.locator('[data-testid="import-row"]').first();
   await expect(row).toHaveAttribute('data-status', 'imported');
-  await expect(row).toContainText('"show license" output: 2 device outputs read, 4 devices (4 new).');
+  await expect(row).toContainText('"show license" output: read what 2 devices said; 4 product instances (4 new).');
   await expect(page.getByTestId('paste-text')).toHaveValue('');
   await page.screenshot({ path: 'test-results/screens/10-paste.png' });
 
@@ -37,20 +37,24 @@ test('pasted show output of two controllers becomes two HA pairs with facts, sou
   await expect(sle).toContainText('installed');
   await expect(table.getByRole('row', { name: /9KGIXIDOXFE/ })).toContainText('Eg-VA');
 
-  // Filters: the Virtual Account only the lab controller printed, then devices whose VA is not known.
+  // Filters: the Virtual Account only the lab pair printed (its standby shares it), then devices whose VA is not known.
   await page.getByTestId('filter-va').selectOption('Eg-VA');
-  await expect(page.getByTestId('fleet-shown')).toHaveText('1 shown');
+  await expect(page.getByTestId('fleet-shown')).toHaveText('2 shown');
+  await expect(table.getByRole('row', { name: /9UBKZU955E4/ })).toContainText('Eg-VA');
   await page.getByTestId('filter-va').selectOption({ label: 'Not known' });
-  await expect(page.getByTestId('fleet-shown')).toHaveText('3 shown');
+  await expect(page.getByTestId('fleet-shown')).toHaveText('2 shown');
   await page.getByTestId('filter-va').selectOption({ label: 'All' });
   await page.getByTestId('filter-policy').selectOption('SLE Policy');
-  await expect(page.getByTestId('fleet-shown')).toHaveText('1 shown');
+  await page.getByTestId('filter-trust').selectOption('installed');
+  await expect(page.getByTestId('fleet-shown')).toHaveText('2 shown');
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const csv = readFileSync((await (await download).path())!, 'utf8').split('\r\n');
   expect(csv[0]).toMatch(/^hostname,pid,serial,family,ha_role,/);
+  // Both controllers of the SLE pair have their own trust code (F07's Trust Code Installed lists both).
   expect(csv[1]).toMatch(/^wlc-sle,C9800-CL-K9,93BBAH93MGS,C9800-CL,active,,,,SLE Policy,Smart,installed,/);
-  expect(csv).toHaveLength(3);
+  expect(csv[2]).toMatch(/^wlc-sle,C9800-CL-K9,9XECPSUU4XN,C9800-CL,standby,,,,SLE Policy,Smart,installed,/);
+  expect(csv).toHaveLength(4);
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
   // A newer paste for the lab controller, without a UDI: tied by its prompt's host name; its VA now differs.
@@ -65,7 +69,9 @@ test('pasted show output of two controllers becomes two HA pairs with facts, sou
   const account = detail.getByTestId('picture-account');
   await expect(account.getByRole('row', { name: /Virtual Account/ })).toContainText('Lab-VA');
   await expect(account.getByRole('row', { name: /Virtual Account/ })).toContainText('differs');
-  await expect(account.getByRole('row', { name: /Virtual Account/ })).toContainText('was “Eg-VA” — show license all in pasted-');
+  await expect(account.getByRole('row', { name: /Virtual Account/ })).toContainText(/was “Eg-VA” \[\d\]/);
+  await expect(detail.getByTestId('picture-sources')).toContainText('show license all in pasted-');
+  await expect(detail.getByTestId('picture-sources')).toContainText('show license status in pasted-');
   await expect(detail.getByTestId('picture-policy')).toContainText('Unenforced perpetual: first report (days)');
   await account.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screens/11-device-picture.png' });

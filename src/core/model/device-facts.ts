@@ -73,6 +73,11 @@ export function policyLabel(f: CliFacts): string | null {
   return p.inUse;
 }
 
+/** `INSTALLED`, `INSTALLED on <date>` → true; `NOT INSTALLED`, `No Trust Data` → false. */
+function trustInstalled(status: string): boolean {
+  return /INSTALLED/.test(status) && !/NOT INSTALLED/.test(status);
+}
+
 /** Applies a device's CLI facts to its fleet record: the columns the Fleet table shows and filters on. */
 export function applyCliFacts(d: ProductInstance, f: CliFacts, file: string, at: number): void {
   d.hostname = newer(d.hostname, f.hostname, file, at);
@@ -83,7 +88,7 @@ export function applyCliFacts(d: ProductInstance, f: CliFacts, file: string, at:
   d.transport = newer(d.transport, f.transport?.type, file, at);
   if (f.trustCodes.length || /* `Trust Code Installed: <none>` */ f.usageReporting) {
     const mine = f.trustCodes.find((t) => t.udi && udiKey(t.udi) === d.key) ?? (f.trustCodes.length === 1 ? f.trustCodes[0] : undefined);
-    if (mine) d.trustCode = newer(d.trustCode, /INSTALLED/.test(mine.status) && !/NOT INSTALLED/.test(mine.status), file, at);
+    if (mine) d.trustCode = newer(d.trustCode, trustInstalled(mine.status), file, at);
   }
   d.lastAckReceived = newer(d.lastAckReceived, f.usageReporting?.lastAckReceived?.epochMs, file, at);
   d.nextAckDeadline = newer(d.nextAckDeadline, f.usageReporting?.nextAckDeadline?.epochMs, file, at);
@@ -160,8 +165,15 @@ export function mergeCli(
           const { at } = sourcedAt(g.facts, input.importedAt);
           const active = g.facts.ha.find((h) => h.role === 'active');
           md.ha = newer(md.ha, { role: m.role, activeKey: active ? udiKey(active.udi) : null }, input.file, at);
-          // An HA set answers to one host name (the prompt of its active): its members share it.
+          // An HA set answers to one host name (the prompt of its active) and sits in one Virtual Account under one
+          // policy and transport: its members share those. A trust code is per UDI (seed 003 §1.12): not shared.
           md.hostname = newer(md.hostname, g.facts.hostname, input.file, at);
+          md.smartAccount = newer(md.smartAccount, g.facts.account?.smartAccount, input.file, at);
+          md.virtualAccount = newer(md.virtualAccount, g.facts.account?.virtualAccount, input.file, at);
+          md.policyName = newer(md.policyName, policyLabel(g.facts), input.file, at);
+          md.transport = newer(md.transport, g.facts.transport?.type, input.file, at);
+          const trust = g.facts.trustCodes.find((t) => t.udi && udiKey(t.udi) === mk);
+          if (trust) md.trustCode = newer(md.trustCode, trustInstalled(trust.status), input.file, at);
           md.lastHeard = Math.max(md.lastHeard ?? 0, at);
         }
         continue;
@@ -376,6 +388,22 @@ export function deviceEvents(rec: DeviceCliRecord | null | undefined): Array<Cli
     }
   }
   return out.sort((a, b) => (b.at?.epochMs ?? b.source.at) - (a.at?.epochMs ?? a.source.at));
+}
+
+/** The sources a picture cites, numbered in order of first use, so each row can say `[2]` instead of a sentence. */
+export function citedSources(rows: readonly PictureRow[]): { sources: FactSource[]; ref: (s: FactSource) => number } {
+  const key = (s: FactSource) => `${s.file}|${s.command}|${s.line ?? ''}|${s.at}`;
+  const index = new Map<string, number>();
+  const sources: FactSource[] = [];
+  for (const r of rows) {
+    for (const v of [r.current, ...r.conflicts]) {
+      if (!index.has(key(v.source))) {
+        sources.push(v.source);
+        index.set(key(v.source), sources.length);
+      }
+    }
+  }
+  return { sources, ref: (s) => index.get(key(s)) ?? 0 };
 }
 
 export function sourceLabel(s: FactSource): string {

@@ -209,11 +209,15 @@ function split(lines: CliLine[], syslog: CliLine[]): Segment[] {
       continue;
     }
     const c = cur as Segment | null;
-    if (PREAMBLE.test(line.text) && (!c || c.typed === null || c.lines.some((l) => l.text.trim()))) {
-      // A preamble starts a command's output; under a prompt it belongs to that prompt's output.
-      if (!c || c.lines.some((l) => l.text.trim() && !PREAMBLE.test(l.text))) {
-        open({ host: c?.host ?? null, typed: null, command: null, lines: [], observed: null, seen: new Set() });
-      }
+    // A command echoed without its prompt (`show license tech support` as genieparser's samples start) is typed.
+    const echoed = /^\s*sh(?:ow?)?\s+\S/i.test(line.text) ? commandOf(line.text.trim()) : 'other';
+    if (echoed !== 'other') {
+      open({ host: c?.host ?? null, typed: line.text.trim(), command: echoed, lines: [], observed: null, seen: new Set(), promptLine: line.n });
+      continue;
+    }
+    // A preamble starts a command's output; under a prompt it belongs to that prompt's output.
+    if (PREAMBLE.test(line.text) && (!c || (c.typed === null && c.lines.some((l) => l.text.trim() && !PREAMBLE.test(l.text))))) {
+      open({ host: c?.host ?? null, typed: null, command: null, lines: [], observed: null, seen: new Set() });
     }
     const seg = cur as Segment | null;
     if (!seg || seg.typed === null) {
@@ -387,6 +391,8 @@ export function parseCliText(text: string): CliParse {
   let preSlp = false;
   for (const seg of segments) {
     const content = seg.lines.filter((l) => l.text.trim());
+    // A command typed twice (the paste repeats its prompt line) prints once: the empty one is no output.
+    if (seg.typed && seg.command !== 'other' && !content.length) continue;
     let command = seg.command ?? 'other';
     if (command === 'status' && seg.typed === null) command = statusOrAll(seg);
     if (command === 'other') {

@@ -63,7 +63,7 @@ export function splitSections(lines: readonly CliLine[]): Section[] {
     const line = lines[i]!;
     if (UNDERLINE.test(line.text)) continue;
     const bare = line.text.trim().replace(/:$/, '');
-    const title = headingAt(lines, i) ?? (KNOWN_TITLES.has(labelKey(bare)) ? bare : null);
+    const title = headingAt(lines, i) ?? (bare.length < 48 && !bare.includes(':') && KNOWN_TITLES.has(labelKey(bare)) ? bare : null);
     if (title !== null) {
       out.push({ key: labelKey(title), title, lines: [] });
       continue;

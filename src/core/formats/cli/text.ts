@@ -19,7 +19,8 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&
 export function decodeLine(raw: string): string {
   let s = raw.indexOf('&') >= 0 ? raw.replace(/&(?:lt|gt|amp|quot|#39|nbsp);/g, (e) => ENTITIES[e]!) : raw;
   if (s.indexOf('\t') >= 0) s = s.replace(/\t/g, '    ');
-  return s.replace(/\u00a0/g, ' ').replace(/\s+$/, '');
+  if (s.indexOf('\u00a0') >= 0) s = s.replace(/\u00a0/g, ' ');
+  return s.trimEnd();
 }
 
 /**
@@ -28,6 +29,7 @@ export function decodeLine(raw: string): string {
  */
 const DEBRIS = [
   /^\s*(?:```|~~~).*$/,
+  /^\s*!/, // IOS comment lines (`!` separators, the simulator's mark)
   /^\s*<?output truncated>?\s*$/i,
   /^\s*--\s*More\s*--\s*$/i,
   /^\s*Page \d+( of \d+)?\s*$/i,
@@ -35,8 +37,11 @@ const DEBRIS = [
   /^.*\b(?:Configuration|Software Configuration) Guide\b.*$/i,
 ];
 
+/** The same, as one expression: this runs on every pasted line. */
+const DEBRIS_ANY = new RegExp(DEBRIS.map((re) => `(?:${re.source})`).join('|'), 'i');
+
 export function isDebris(text: string): boolean {
-  return DEBRIS.some((re) => re.test(text));
+  return DEBRIS_ANY.test(text);
 }
 
 /** Splits text into numbered lines (CRLF, CR or LF), decoded; debris lines are dropped. */
@@ -62,12 +67,12 @@ export function cleanValue(value: string | null | undefined): string | null {
 
 /** A label as a lookup key: lower case, single spaces, no leader dots or trailing colon. */
 export function labelKey(label: string): string {
-  return label
-    .replace(/\.{2,}/g, ' ')
-    .replace(/:\s*$/, '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
+  // The common case (`Reporting push interval`) needs only trim and lower case: this runs on every line.
+  let s = label.indexOf('..') >= 0 ? label.replace(/\.{2,}/g, ' ') : label;
+  s = s.trim();
+  if (s.endsWith(':')) s = s.slice(0, -1).trimEnd();
+  if (/\s\s|[\t\r\n]/.test(s)) s = s.replace(/\s+/g, ' ');
+  return s.toLowerCase();
 }
 
 export interface KeyValue {

@@ -197,3 +197,18 @@ describe('a paste with nothing to read', () => {
     }
   });
 });
+
+describe('commands echoed without a prompt', () => {
+  it('takes a bare `show license …` line as the command of what follows (genieparser tech support 8)', () => {
+    const text = readFileSync(join(FIXTURES, 'cli', 'genie_ShowLicenseTechSupport__golden_output_8_proxy.txt'), 'utf8');
+    expect(text.split('\n')[0]).toBe('show license tech support');
+    const parse = parseCliText(text);
+    expect(parse.outputs.map((o) => [o.command, o.typed, o.firstLine])).toEqual([['tech-support', 'show license tech support', 1]]);
+    expect(parse.warnings).toEqual([]);
+  });
+
+  it('reads one output when a prompt line is pasted twice', () => {
+    const parse = parseCliText('wlc-1#show license udi\nwlc-1#show license udi\nUDI: PID:C9800-CL-K9,SN:93BBAH93MGS\n');
+    expect(parse.outputs.map((o) => [o.command, o.firstLine])).toEqual([['udi', 2]]);
+  });
+});
