@@ -32,6 +32,8 @@ export interface FleetRow {
   lastReport: number | null;
   /** Lower-case text the search box looks in. */
   search: string;
+  /** The host name's natural-order key, computed once: sorting 100,000 rows then only compares strings. */
+  hostKey: string;
 }
 
 /**
@@ -82,6 +84,7 @@ export function fleetRow(d: ProductInstance): FleetRow {
     reports: d.reportCount,
     lastReport: d.lastReportEnd,
     search: '',
+    hostKey: naturalKey(d.hostname?.value ?? '\uffff'),
   };
   row.search = [row.hostname, row.pid, row.sn, row.version, row.virtualAccount, row.smartAccount, row.policy, row.transport, licences, ...d.licenses.map((l) => l.entitlementTag)]
     .filter(Boolean)
@@ -176,8 +179,8 @@ function sortValue(r: FleetRow, key: SortKey): string | number | null {
 export function sortRows(rows: readonly FleetRow[], key: SortKey, dir: 'asc' | 'desc'): FleetRow[] {
   const factor = dir === 'asc' ? 1 : -1;
   const keyed = rows.map((r) => {
-    const v = sortValue(r, key);
-    return { r, v: typeof v === 'string' ? naturalKey(v) : v, h: naturalKey(r.hostname ?? '\uffff'), s: r.sn };
+    const v = key === 'hostname' ? (r.hostname === null ? null : r.hostKey) : sortValue(r, key);
+    return { r, v: typeof v === 'string' && key !== 'hostname' ? naturalKey(v) : v, h: r.hostKey, s: r.sn };
   });
   keyed.sort((a, b) => {
     let order = 0;

@@ -212,3 +212,33 @@ describe('commands echoed without a prompt', () => {
     expect(parse.outputs.map((o) => [o.command, o.firstLine])).toEqual([['udi', 2]]);
   });
 });
+
+describe('a typo in a prompt', () => {
+  it('takes `Devide#` for `Device#` when one letter apart and only one of them names the device', () => {
+    const text = ['Device#show license udi', 'UDI: PID:C9800-CL-K9,SN:93BBAH93MGS', readFileSync(join(FIXTURES, 'cli-seed', 'F01_show_license_summary_in_use_17.7.1.clean.txt'), 'utf8')].join('\n');
+    expect(text).toContain('Devide# show license summary');
+    const parse = parseCliText(text);
+    expect(parse.devices.map((d) => [d.host, d.udi?.sn, d.facts.licenses.map((l) => l.tag)])).toEqual([['Device', '93BBAH93MGS', ['DNA_NWSTACK_E', 'AIR-DNA-E']]]);
+    expect(parse.warnings.map((w) => w.message)).toContain('prompt "Devide#" taken for "Device#" (one letter apart)');
+  });
+
+  it('keeps two real hosts apart even when their names are close', () => {
+    const text = ['sw-1#show license udi', 'UDI: PID:C9300-24UX,SN:AAA', 'sw-2#show license udi', 'UDI: PID:C9300-24UX,SN:BBB'].join('\n');
+    expect(parseCliText(text).devices.map((d) => [d.host, d.udi?.sn])).toEqual([
+      ['sw-1', 'AAA'],
+      ['sw-2', 'BBB'],
+    ]);
+  });
+});
+
+describe('page-break debris from documents', () => {
+  it('drops running footers, page numbers and pager prompts between the halves of one output', () => {
+    const text = ['Device# show license udi', 'UDI: PID:C9800-CL-K9,SN:93BBAH93MGS', '  --More--  ', 'Page 112', 'Smart Licensing Using Policy for Cisco Catalyst 9800 Configuration Guide', '117', 'HA UDI List:', '  Active:PID:C9800-CL-K9,SN:93BBAH93MGS', '  Standby:PID:C9800-CL-K9,SN:9XECPSUU4XN'].join('\n');
+    const parse = parseCliText(text);
+    expect(parse.warnings).toEqual([]);
+    expect(parse.devices[0]?.facts.ha.map((h) => [h.role, h.udi.sn])).toEqual([
+      ['active', '93BBAH93MGS'],
+      ['standby', '9XECPSUU4XN'],
+    ]);
+  });
+});
