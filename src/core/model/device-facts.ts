@@ -1,6 +1,7 @@
 import type { CliDeviceFacts, CliParse, CommandId } from '../formats/cli/index.ts';
 import { COMMAND_LABELS } from '../formats/cli/index.ts';
 import { emptyFacts, type CliDate, type CliFacts, type CliPolicyClass, type SourcedDays } from '../formats/cli/types.ts';
+import { policyFromCli } from '../policy/from-cli.ts';
 import type { Fact, ProductInstance } from './fleet.ts';
 import type { LicenceClass } from './policy.ts';
 import { udiKey } from './udi.ts';
@@ -97,8 +98,22 @@ export function applyCliFacts(d: ProductInstance, f: CliFacts, file: string, at:
     const active = f.ha.find((h) => h.role === 'active');
     if (me) d.ha = newer(d.ha, { role: me.role, activeKey: active ? udiKey(active.udi) : null }, file, at);
   }
+  if (f.policy && !f.preSlp) d.policy = newer(d.policy, policyFromCli(f.policy).policy, file, at);
+  const reportingRequired = f.events
+    .filter((e) => e.name === 'REPORTING_REQUIRED' && e.daysLeft !== null && e.at?.epochMs != null)
+    .map((e) => e.at!.epochMs! + e.daysLeft! * DAY)
+    .sort((a, b) => b - a)[0];
+  d.reportingRequiredBy = newer(d.reportingRequiredBy, reportingRequired, file, at);
+  const countdown = f.ackCountdown;
+  if (countdown?.days != null && countdown.observedAt?.epochMs != null) d.ackCountdownBy = newer(d.ackCountdownBy, countdown.observedAt.epochMs + countdown.days * DAY, file, at);
+  const inUse = f.licenses.filter((l) => !l.status || /IN USE/.test(l.status) && !/NOT IN USE/.test(l.status));
+  if (f.licenses.length) {
+    d.cliLicences = newer(d.cliLicences, inUse.map((l) => ({ name: l.name, tag: l.tag, count: l.count, enforcement: l.enforcement, licenseType: l.licenseType })), file, at);
+  }
   d.lastHeard = Math.max(d.lastHeard ?? 0, at);
 }
+
+const DAY = 86_400_000;
 
 function blankDevice(key: string, udi: { pid: string; sn: string }, at: number): ProductInstance {
   return { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: at, updatedAt: at };

@@ -1,4 +1,6 @@
 import type { UsageEntry } from '../analyse.ts';
+import { usageHistory, type DeviceUsage } from '../policy/usage.ts';
+import type { Policy } from './policy.ts';
 import type { HaRole, RumReport } from './types.ts';
 import { type Udi, udiKey } from './udi.ts';
 
@@ -52,6 +54,15 @@ export interface ProductInstance {
   nextAckDeadline?: Fact<number> | null;
   /** The newest time any CLI output said something about the device (ms). */
   lastHeard?: number | null;
+  /** The policy the device says is in use (`show license status|all`), as a full policy. */
+  policy?: Fact<Policy> | null;
+  /** Deadlines the device itself announced (ms): `REPORTING_REQUIRED … in N days`, the 9800-CL ACK countdown. */
+  reportingRequiredBy?: Fact<number> | null;
+  ackCountdownBy?: Fact<number> | null;
+  /** Licences in use as `show license summary|usage|all` lists them, for devices known without usage files. */
+  cliLicences?: Fact<Array<{ name: string; tag: string | null; count: number | null; enforcement: string | null; licenseType: string | null }>> | null;
+  /** Licence consumption distilled from the reports (policy/usage.ts): what the deadline rules read. */
+  usage?: DeviceUsage;
   firstSeen: number;
   updatedAt: number;
 }
@@ -187,6 +198,7 @@ export function mergeUsage(input: MergeInput, existingDevices: ReadonlyMap<strin
     d.reportCount = list.reports.length;
     d.lastReportEnd = list.reports.reduce<number | null>((m, s) => (s.end !== null && (m === null || s.end > m) ? s.end : m), null);
     d.licenses = licensesInUse(list.reports);
+    d.usage = usageHistory(list.reports);
   }
 
   return {
