@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { analyseFile } from '../core/analyse.ts';
+import { type FileAnalysis, analyseFile } from '../core/analyse.ts';
 import { describeError, isImportError } from '../core/errors.ts';
 import { classifyLeaf } from '../core/formats/classify.ts';
 import { emptyInspection, inspectionOf, type Inspection } from '../core/inspect.ts';
@@ -15,6 +15,8 @@ import { simulateCssm } from '../core/sim/cssm.ts';
 import { type CssmLedger, emptyLedger, parseLedger } from '../core/sim/ledger.ts';
 import { fleetFiles } from '../core/sim/files.ts';
 import { simulateFleet } from '../core/sim/fleet.ts';
+import { fleetFromAnalyses } from '../core/model/memory-fleet.ts';
+import { fleetDeadlines } from '../core/policy/fleet.ts';
 
 const HELP: Record<string, string> = {
   '': `slp — SLP Offline Workbench command line
@@ -26,6 +28,7 @@ Commands:
   demo --devices N --seed S --out DIR [--now ISO]
                                  write a simulated fleet's files into DIR
   cssm-ack UPLOAD_FILE --out DIR play the simulated CSSM: answer an upload with an ACK
+  deadlines [--now ISO] FILE…    read the files and print each device's reporting and ACK deadlines, as JSON
 
 Run "npm run -s slp -- <command> --help" for a command's options.`,
   inspect: `Usage: npm run -s slp -- inspect FILE…
@@ -54,6 +57,32 @@ The simulated CSSM remembers what it received in its state file (default DIR/sim
 uploading the same reports twice is rejected. A new state file is created for --smart-account (default: the
 bundle's, else "Simulated Smart Account") with --virtual-accounts (default: the bundle's, else "DEFAULT").
 --virtual-account chooses where a single device file is uploaded. Exit 2 when the upload is rejected.`,
+  deadlines: `Usage: npm run -s slp -- deadlines [--now ISO] FILE…
+
+Reads each file (device usage files, archives and bundles of them, "show license …" output, syslog) as
+inspect does, merges what they say about each device in the order given, and prints a JSON array with one
+object per device, soonest next deadline first (devices without one last, then by UDI):
+  { "udi": {"pid","sn"}, "hostname", "status",
+    "deadlines": [ { "kind": "report"|"ack"|"sync", "dueAt", "rule", "source": "device"|"computed", "reason" } ],
+    "nextDue", "noRequirement", "note" }
+"deadlines" lists the dates in force, soonest first; "nextDue" is the first of them. Dates are ISO 8601, UTC.
+source "device" is a date the device printed itself (its "Next ACK deadline", a REPORTING_REQUIRED message,
+the 9800-CL ACK countdown); "computed" is an estimate from the reporting policy in use (the device's own, its
+Virtual Account's, else the Cisco default) and the usage the files show. A date the device printed replaces
+the estimates when it is at least as new as the facts they use.
+--now ISO is the moment the deadlines are measured from (default: the current time); a date or date-time
+without an offset is taken as UTC.
+status, measured from --now:
+  overdue   the next deadline has passed
+  due7      due within 7 days
+  due30     due within 30 days
+  due90     due within 90 days
+  later     due in more than 90 days
+  none      no reporting requirement (never consumed a licence, a standby or member reported by its active,
+            or a policy that asks nothing for its licences); "noRequirement" is then true
+  unknown   not enough facts to say (no usage known); "note" says what is missing
+Exit status: 0 when every file was read, 2 when any could not be (one line per such file on stderr; the
+others still count), 1 on a usage error.`,
 };
 
 class UsageError extends Error {}
@@ -116,6 +145,23 @@ function parseNow(text: string | undefined): number {
   }
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw new UsageError(`--now: "${text}" is not an ISO 8601 date or time`);
+  return ms;
+}
+
+/**
+ * A strict ISO 8601 date or date-time (`2026-11-30`, `2026-11-30T08:00Z`, `2026-11-30T08:00:00+02:00`), taken as
+ * UTC when it names no offset. Stricter than Date.parse, which accepts "1" (as 2001) and 30 February.
+ */
+function isoInstant(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+  const bad = () => new UsageError(`--now: "${text}" is not an ISO 8601 date or time (e.g. 2026-11-30 or 2026-11-30T08:00:00Z)`);
+  if (!m) throw bad();
+  const [, y, mo, d, h = '00', mi = '00', sec = '00', zone] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCFullYear() !== Number(y) || day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) throw bad();
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) throw bad();
+  const ms = Date.parse(m[4] === undefined ? `${text}T00:00:00Z` : zone === undefined ? `${text}Z` : text);
+  if (!Number.isFinite(ms)) throw bad();
   return ms;
 }
 
@@ -206,7 +252,57 @@ async function cssmAck(args: string[]): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect, demo, 'cssm-ack': cssmAck };
+/** ISO 8601 in UTC, to the second: `2026-11-30T00:00:00Z`. */
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+async function deadlines(args: string[]): Promise<number> {
+  const { values, positional: files } = options(args, ['now']);
+  if (files.length === 0) throw new UsageError('deadlines: give at least one FILE');
+  const nowText = values.get('now');
+  const now = nowText === undefined ? Date.now() : isoInstant(nowText);
+  const analyses: FileAnalysis[] = [];
+  let failed = 0;
+  for (const path of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      process.stderr.write(`slp deadlines: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : describeError(e)}\n`);
+      failed++;
+      continue;
+    }
+    try {
+      analyses.push(await analyseFile(basename(path), bytes));
+    } catch (e) {
+      process.stderr.write(`slp deadlines: ${describeError(e, [basename(path)])}\n`);
+      failed++;
+    }
+  }
+  const { devices } = fleetFromAnalyses(analyses, now);
+  const { results } = fleetDeadlines(devices, now);
+  const rows = devices.map((d, i) => {
+    const r = results[i]!;
+    const live = r.deadlines.filter((x) => !x.superseded);
+    return {
+      udi: { pid: d.udi.pid, sn: d.udi.sn },
+      hostname: d.hostname?.value ?? null,
+      status: r.status,
+      deadlines: live.map((x) => ({ kind: x.kind, dueAt: isoSeconds(x.dueAt), rule: x.rule, source: x.source, reason: x.reason })),
+      nextDue: r.next ? isoSeconds(r.next.dueAt) : null,
+      noRequirement: r.status === 'none',
+      note: r.note,
+      due: r.next?.dueAt ?? Infinity,
+    };
+  });
+  rows.sort((a, b) => a.due - b.due || compareText(a.udi.pid, b.udi.pid) || compareText(a.udi.sn, b.udi.sn));
+  process.stdout.write(`${JSON.stringify(rows.map(({ due: _, ...row }) => row), null, 2)}\n`);
+  return failed ? 2 : 0;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect, demo, 'cssm-ack': cssmAck, deadlines };
 
 export async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;

@@ -3,6 +3,7 @@ import type { EntryReport } from '../core/analyse.ts';
 import type { FileKind } from '../core/formats/classify.ts';
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
+import { usageHistory } from '../core/policy/usage.ts';
 
 /** An imported original file: what it is and what was learned from it. Its bytes live in `fileBytes`. */
 export interface StoredFile {
@@ -34,7 +35,7 @@ export interface StoredBytes {
   blob: Blob;
 }
 
-export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm';
+export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings';
 
 /** Small named records of workspace state (the demo's description, the simulated CSSM's ledger). */
 export interface KeyValue {
@@ -95,5 +96,20 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
   // v3 (issue 4): every `show license …` observation of a device, one record per device. New table only; the
   // new optional columns of `devices` (account, policy, transport, trust code) need no upgrade either.
   db.version(3).stores({ cli: 'key' });
+  // v4 (issue 5): devices carry their usage history (policy/usage.ts) so that deadlines need no report reads.
+  // Records written before get it computed once from their reports.
+  db.version(4)
+    .stores({})
+    .upgrade(async (tx) => {
+      const reports = new Map<string, DeviceReports['reports']>();
+      await tx.table<DeviceReports, string>('reports').each((r) => void reports.set(r.key, r.reports));
+      await tx
+        .table<ProductInstance, string>('devices')
+        .toCollection()
+        .modify((d) => {
+          const list = reports.get(d.key);
+          if (list && !d.usage) d.usage = usageHistory(list);
+        });
+    });
   return db;
 }

@@ -106,9 +106,9 @@ export function applyCliFacts(d: ProductInstance, f: CliFacts, file: string, at:
   d.reportingRequiredBy = newer(d.reportingRequiredBy, reportingRequired, file, at);
   const countdown = f.ackCountdown;
   if (countdown?.days != null && countdown.observedAt?.epochMs != null) d.ackCountdownBy = newer(d.ackCountdownBy, countdown.observedAt.epochMs + countdown.days * DAY, file, at);
-  const inUse = f.licenses.filter((l) => !l.status || /IN USE/.test(l.status) && !/NOT IN USE/.test(l.status));
   if (f.licenses.length) {
-    d.cliLicences = newer(d.cliLicences, inUse.map((l) => ({ name: l.name, tag: l.tag, count: l.count, enforcement: l.enforcement, licenseType: l.licenseType })), file, at);
+    const inUse = (status: string | null) => !status || (/IN USE/.test(status) && !/NOT IN USE/.test(status));
+    d.cliLicences = newer(d.cliLicences, f.licenses.map((l) => ({ name: l.name, tag: l.tag, count: l.count, enforcement: l.enforcement, licenseType: l.licenseType, inUse: inUse(l.status) })), file, at);
   }
   d.lastHeard = Math.max(d.lastHeard ?? 0, at);
 }

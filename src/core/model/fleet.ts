@@ -60,7 +60,7 @@ export interface ProductInstance {
   reportingRequiredBy?: Fact<number> | null;
   ackCountdownBy?: Fact<number> | null;
   /** Licences in use as `show license summary|usage|all` lists them, for devices known without usage files. */
-  cliLicences?: Fact<Array<{ name: string; tag: string | null; count: number | null; enforcement: string | null; licenseType: string | null }>> | null;
+  cliLicences?: Fact<Array<{ name: string; tag: string | null; count: number | null; enforcement: string | null; licenseType: string | null; inUse: boolean }>> | null;
   /** Licence consumption distilled from the reports (policy/usage.ts): what the deadline rules read. */
   usage?: DeviceUsage;
   firstSeen: number;

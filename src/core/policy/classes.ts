@@ -34,10 +34,24 @@ function fromTerms(enforcement: string | null, duration: string | null): Licence
   return null;
 }
 
+/**
+ * Families of licences the Cisco documents name, recognised in any tag or name that carries them: the catalogue
+ * lists what real devices printed, but every platform has its own DNA and Network tags (`c9300_dna_advantage`,
+ * `DNA_P_100M_A`, `air-network-essentials`).
+ */
+const NAMED: Array<[RegExp, LicenceClass, string]> = [
+  [/HSEC/i, 'export', 'HSECK9 / DNA_HSEC: export-controlled, seed 004 Table 4'],
+  [/(^|[._-])MRP[._-]?(client|manager)?/i, 'enforced', 'MRP licences: enforced, seed 004 Table 4'],
+  [/(^|[^a-z])(air[-_])?dna([-_]|$)|DNA_P_|[._-]dna[._-]/i, 'unenforcedSubscription', 'DNA licences are subscriptions, seed 003 §1.13'],
+  [/network[-_ ]?(essentials|advantage|premier|stack)|NWStack|(advantage|essentials|premier)k9/i, 'unenforcedPerpetual', 'Network Essentials/Advantage licences are perpetual, seed 003 §1.13'],
+];
+
 export function classOf(tag: string, printed: { enforcement?: string | null; licenseType?: string | null } = {}): ClassOf {
   const known = lookupEntitlement(tag);
   const fromCatalogue = known ? fromTerms(known.enforcement, known.duration) : null;
   if (fromCatalogue) return { cls: fromCatalogue, known: true, why: `${CLASS_NAMES[fromCatalogue]} (built-in catalogue)` };
+  const byName = NAMED.find(([re]) => re.test(tag));
+  if (byName) return { cls: byName[1], known: true, why: `${CLASS_NAMES[byName[1]]} (${byName[2]})` };
   const fromDevice = fromTerms(printed.enforcement ?? null, printed.licenseType ?? null);
   if (fromDevice) return { cls: fromDevice, known: true, why: `${CLASS_NAMES[fromDevice]} (as the device prints it)` };
   // Half known: an enforcement type without a duration still rules out the enforced classes.

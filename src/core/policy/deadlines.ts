@@ -109,7 +109,7 @@ function licenceLines(d: ProductInstance): { lines: Line[]; from: 'reports' | 'c
   if (cli) {
     return {
       from: 'cli',
-      lines: cli.map((l) => {
+      lines: cli.filter((l) => l.inUse).map((l) => {
         const c = classOf(l.tag ?? l.name, l);
         return { name: l.tag ? entitlementName(l.tag) : l.name, cls: c.cls, known: c.known, firstUse: null, count: l.count, utility: false, changes: [] };
       }),
@@ -230,7 +230,7 @@ function c9800clRule(d: ProductInstance, lastAck: number | null): Deadline | str
 function deviceRules(d: ProductInstance): Deadline[] {
   const out: Deadline[] = [];
   if (d.nextAckDeadline) {
-    out.push({ kind: 'ack', dueAt: d.nextAckDeadline.value, rule: 'device-next-ack-deadline', source: 'device', cls: null, superseded: false, reason: `The device says its next ACK is due by ${day(d.nextAckDeadline.value)} ("Next ACK deadline", printed ${day(d.nextAckDeadline.at)})` });
+    out.push({ kind: 'ack', dueAt: d.nextAckDeadline.value, rule: 'device-next-ack-deadline', source: 'device', cls: null, superseded: false, reason: `The device says its next ACK is due by ${day(d.nextAckDeadline.value)} ("Next ACK deadline", as of ${day(d.nextAckDeadline.at)})` });
   }
   if (d.reportingRequiredBy) {
     out.push({ kind: 'ack', dueAt: d.reportingRequiredBy.value, rule: 'device-reporting-required', source: 'device', cls: null, superseded: false, reason: `The device logged %SMART_LIC-6-REPORTING_REQUIRED: an ACK is required by ${day(d.reportingRequiredBy.value)}` });
@@ -241,7 +241,7 @@ function deviceRules(d: ProductInstance): Deadline[] {
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 export function statusOf(next: Deadline | null, now: number): DeadlineStatus {
-  if (!next) return 'later';
+  if (!next) return 'unknown';
   const left = next.dueAt - now;
   if (left < 0) return 'overdue';
   if (left <= 7 * DAY) return 'due7';
@@ -272,6 +272,11 @@ export function deviceDeadlines(d: ProductInstance, ctx: DeadlineContext): Devic
   if (!consumed && !deadlines.length) {
     if (from === null) {
       return { ...base, status: 'unknown', next: null, deadlines: [], note: notes[0] ?? 'no licence usage known: import its usage file or paste "show license usage"' };
+    }
+    if (from === 'cli') {
+      // `show` output tells what is in use now, not whether anything ever was: a licence dropped to zero still
+      // has to be reported (a change, seed 004 L269). Only the reports' history can tell "never".
+      return { ...base, status: 'unknown', next: null, deadlines: [], note: 'no licence in use now, but whether one ever was is not known: import its usage file' };
     }
     // Seed 004 L273, seed 003 L159: never consumed a licence → no reporting requirement, whatever the policy.
     return { ...base, status: 'none', next: null, deadlines: [], note: 'has never consumed a licence: no reporting is required (seed 004 L273)' };
@@ -326,5 +331,6 @@ export function deviceDeadlines(d: ProductInstance, ctx: DeadlineContext): Devic
     const why = notes[0] ?? `no reporting requirement under the ${policyText(policy)} for the licences in use`;
     return { ...base, status: notes.length ? 'unknown' : 'none', next: null, deadlines, note: why };
   }
-  return { ...base, status: statusOf(next, ctx.now), next, deadlines, note: notes[0] ?? null };
+  // Why an estimate is missing matters only when no date the device printed stands in for it.
+  return { ...base, status: statusOf(next, ctx.now), next, deadlines, note: next?.source === 'device' ? null : (notes[0] ?? null) };
 }

@@ -212,3 +212,32 @@ describe('store: importing syslog', () => {
     expect(wlc?.observations[0]?.facts.events[0]?.name).toBe('TRUST_CODE_INSTALL_SUCCESS');
   });
 });
+
+describe('schema upgrades', () => {
+  it('v4 gives devices written by v3 their usage history, computed from their reports', async () => {
+    const { Dexie } = await import('dexie');
+    const indexedDB = new IDBFactory();
+    const name = `upgrade-${++dbCounter}`;
+    // The v3 schema as it was, written with a device and its reports (no usage history).
+    const old = new Dexie(name, { indexedDB, IDBKeyRange });
+    old.version(1).stores({ files: 'sha256, importedAt', fileBytes: 'sha256', devices: 'key', reports: 'key', events: '++id, at' });
+    old.version(2).stores({ kv: 'key' });
+    old.version(3).stores({ cli: 'key' });
+    const analysis = await analyseFile('all_rum.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
+    const fresh = freshDb();
+    await storeAnalysis(fresh, analysis, new Blob([]), 1);
+    const [device] = await fresh.devices.toArray();
+    const [reports] = await fresh.reports.toArray();
+    const { usage, ...withoutUsage } = device!;
+    expect(usage?.lines.length).toBeGreaterThan(0);
+    await old.table('devices').put(withoutUsage);
+    await old.table('reports').put(reports);
+    old.close();
+
+    const db = openWorkbenchDb(name, { indexedDB, IDBKeyRange });
+    const upgraded = await db.devices.get(device!.key);
+    expect(upgraded?.usage).toEqual(usage);
+    expect(await db.reports.get(device!.key)).toEqual(reports);
+    db.close();
+  });
+});

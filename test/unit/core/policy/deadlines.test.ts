@@ -64,6 +64,12 @@ describe('deadline rules', () => {
     expect([r.status, r.next, r.note]).toEqual(['none', null, 'has never consumed a licence: no reporting is required (seed 004 L273)']);
   });
 
+  it('show output listing licences none of which is in use: cannot tell "never", says so', () => {
+    const listed = { cliLicences: { value: [{ name: 'network-advantage', tag: null, count: 0, enforcement: 'NOT ENFORCED', licenseType: 'Perpetual', inUse: false }], file: 'f', at: 0 } };
+    const r = deviceDeadlines(device([], listed), ctx);
+    expect([r.status, r.note]).toEqual(['unknown', 'no licence in use now, but whether one ever was is not known: import its usage file']);
+  });
+
   it('no usage facts at all: says so instead of guessing', () => {
     const r = deviceDeadlines(device([]), ctx);
     expect([r.status, r.note]).toEqual(['unknown', 'no licence usage known: import its usage file or paste "show license usage"']);
