@@ -21,6 +21,8 @@ import { parseCliText } from '../../src/core/formats/cli/index.ts';
 import { filterRows, fleetRow, NO_FILTER, sortRows } from '../../src/core/model/fleet-view.ts';
 import type { ProductInstance } from '../../src/core/model/fleet.ts';
 import type { SimFleet } from '../../src/core/sim/types.ts';
+import { fleetDeadlines } from '../../src/core/policy/fleet.ts';
+import { usageHistory } from '../../src/core/policy/usage.ts';
 
 const DEVICES = 10_000;
 const RUNS = 5;
@@ -92,6 +94,7 @@ async function main() {
 
   const cli = await cliFigures();
   const table = await fleetTableFigures(fleet.instances);
+  const deadlines = await deadlineFigures(fleet);
 
   const browser = await browserFigures(tgz, 'fleet-10000.tar.gz');
 
@@ -158,6 +161,18 @@ ${table.rows.toLocaleString('en')} devices (the simulated fleet above, one row p
 | Sort by host name (natural order, HA sets kept together) | ${fmt(table.sortMs, 0)} ms | ${fmt(table.sortMs / table.copyMs, 1)}× |
 | Filter: search text + Virtual Account | ${fmt(table.filterMs, 0)} ms | ${fmt(table.filterMs / table.copyMs, 1)}× |
 
+## Deadlines (Node, the engine the Deadlines view runs)
+Every product instance of the ${fleet.instances.length.toLocaleString('en')}-device simulated fleet as the store holds it after
+importing its usage files (usage history per licence, last ACK, HA roles). Baseline: the engine's own \`sort()\` of
+the same devices' host names, as in the table figures.
+
+| Step | Median time | Ratio to baseline |
+|---|---:|---:|
+| \`hostnames.slice().sort()\` — baseline | ${fmt(deadlines.baselineMs, 0)} ms | 1.00× |
+| \`fleetDeadlines\`: every device's deadlines, reasons and the status counts | ${fmt(deadlines.ms, 0)} ms | ${fmt(deadlines.ms / deadlines.baselineMs, 1)}× |
+
+Statuses: ${Object.entries(deadlines.counts).map(([s, n]) => `${s} ${n.toLocaleString('en')}`).join(', ')}.
+
 ${
   browser
     ? `## In the browser (${browser.chromium}, headless, the built app)
@@ -221,6 +236,36 @@ async function fleetTableFigures(instances: SimFleet['instances']) {
   const sort = await time(() => sortRows(rows, 'hostname', 'asc'));
   const filter = await time(() => filterRows(rows, { ...NO_FILTER, query: 'acc', virtualAccount: instances[0]!.virtualAccount }, Date.now()));
   return { rows: rows.length, copyMs: copy.ms, buildMs: build.ms, sortMs: sort.ms, filterMs: filter.ms };
+}
+
+async function deadlineFigures(fleet: SimFleet) {
+  const now = fleet.now;
+  const devices: ProductInstance[] = fleet.units.flatMap((u) =>
+    u.members.map((m, i) => {
+      const reports = i === 0 ? u.reports.map((r) => ({ reportId: r.reportId, udi: m.udi, softwareTag: null, entitlementTag: r.tag, count: r.count, start: r.start * 1000, end: r.end * 1000, utility: r.utility, softwareVersion: null, payloadFormat: '2.0' as const, measurementCount: 1, fingerprint: 0, source: { file: 'f', entry: [], start: 0, end: 0 }, alsoIn: [] })) : [];
+      return {
+        key: `PID:${m.udi.pid},SN:${m.udi.sn}`,
+        udi: m.udi,
+        hostname: { value: m.hostname, file: 'f', at: 1 },
+        softwareVersion: { value: m.softwareVersion, file: 'f', at: 1 },
+        softwareTag: null,
+        ha: { value: { role: m.role, activeKey: null }, file: 'f', at: 1 },
+        licenses: [],
+        reportCount: reports.length,
+        lastReportEnd: null,
+        files: ['f'],
+        firstSeen: 1,
+        updatedAt: 1,
+        virtualAccount: { value: m.virtualAccount, file: 'f', at: 1 },
+        lastAckReceived: u.lastAckAt !== null ? { value: u.lastAckAt, file: 'f', at: u.lastAckAt } : null,
+        usage: usageHistory(reports),
+      };
+    }),
+  );
+  const hosts = devices.map((d) => d.hostname!.value);
+  const baseline = await time(() => hosts.slice().sort());
+  const run = await time(() => fleetDeadlines(devices, now));
+  return { baselineMs: baseline.ms, ms: run.ms, counts: run.result.counts };
 }
 
 await main();

@@ -158,6 +158,14 @@ describe('deadline rules', () => {
     expect(stale.next?.rule).toBe('first-report');
   });
 
+  it("a device date printed in its local zone is the right instant (IST = +05:30)", () => {
+    const paste = ['wlc#show license udi', 'UDI: PID:C9800-CL-K9,SN:93BBAH93MGS', 'wlc#show license status', 'Usage Reporting:', '  Last ACK received: Nov 02 09:09:47 2020 IST', '  Next ACK deadline: Jan 01 09:09:47 2021 IST'].join('\n');
+    const merged = mergeCli({ file: 'sha', fileName: 'p.txt', importedAt: NOW, parses: [{ path: [], parse: parseCliText(paste) }] }, new Map(), new Map(), () => null);
+    const r = deviceDeadlines(merged.devices[0]!, { now: Date.UTC(2020, 11, 31, 22) });
+    expect(r.next).toMatchObject({ rule: 'device-next-ack-deadline', dueAt: Date.UTC(2021, 0, 1, 3, 39, 47) });
+    expect(r.status).toBe('due7'); // 5 h 40 min before the deadline in UTC terms
+  });
+
   it('utility mode: an ACK every 30 days', () => {
     const r = deviceDeadlines(device([report(DNA_ADV, t('2026-11-01T00:00:00Z'), 1, { utility: true })]), ctx);
     expect(r.next).toMatchObject({ rule: 'utility-30-days', kind: 'ack', dueAt: t('2026-12-01T00:00:00Z') });
