@@ -48,6 +48,9 @@ try {
   // What the device says: its facts with their sources (the demo imports `show license all` of its devices).
   await detail.getByRole('heading', { name: 'What the device says' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: 'docs/screenshot-device.png' });
+  await page.getByRole('link', { name: /Deadlines/ }).click();
+  await page.getByTestId('tile-overdue').waitFor();
+  await page.screenshot({ path: 'docs/screenshot-deadlines.png' });
   await browser.close();
 } finally {
   if (server.pid) process.kill(-server.pid);
