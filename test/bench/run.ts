@@ -93,8 +93,9 @@ async function main() {
   const gzipMs = performance.now() - z0;
 
   const cli = await cliFigures();
-  const table = await fleetTableFigures(fleet.instances);
-  const deadlines = await deadlineFigures(fleet);
+  const stored = storedDevices(fleet);
+  const table = await fleetTableFigures(stored);
+  const deadlines = await deadlineFigures(stored, fleet.now);
 
   const browser = await browserFigures(tgz, 'fleet-10000.tar.gz');
 
@@ -213,34 +214,9 @@ async function cliFigures() {
   return { samples: samples.length, copies, lines, bytes: text.length, baselineMs: b.ms, parseMs: p.ms };
 }
 
-async function fleetTableFigures(instances: SimFleet['instances']) {
-  const devices: ProductInstance[] = instances.map((m) => ({
-    key: `PID:${m.udi.pid},SN:${m.udi.sn}`,
-    udi: m.udi,
-    hostname: { value: m.hostname, file: 'f', at: 1 },
-    softwareVersion: { value: m.softwareVersion, file: 'f', at: 1 },
-    softwareTag: null,
-    ha: { value: { role: m.role, activeKey: null }, file: 'f', at: 1 },
-    licenses: [],
-    reportCount: 2,
-    lastReportEnd: 1,
-    files: ['f'],
-    firstSeen: 1,
-    updatedAt: 1,
-    virtualAccount: { value: m.virtualAccount, file: 'f', at: 1 },
-  }));
-  const hosts = devices.map((d) => d.hostname!.value);
-  const copy = await time(() => hosts.slice().sort());
-  const build = await time(() => devices.map(fleetRow));
-  const rows = build.result;
-  const sort = await time(() => sortRows(rows, 'hostname', 'asc'));
-  const filter = await time(() => filterRows(rows, { ...NO_FILTER, query: 'acc', virtualAccount: instances[0]!.virtualAccount }, Date.now()));
-  return { rows: rows.length, copyMs: copy.ms, buildMs: build.ms, sortMs: sort.ms, filterMs: filter.ms };
-}
-
-async function deadlineFigures(fleet: SimFleet) {
-  const now = fleet.now;
-  const devices: ProductInstance[] = fleet.units.flatMap((u) =>
+/** The simulated fleet as the store holds it after importing its usage files: the actives carry the reports. */
+function storedDevices(fleet: SimFleet): ProductInstance[] {
+  return fleet.units.flatMap((u) =>
     u.members.map((m, i) => {
       const reports = i === 0 ? u.reports.map((r) => ({ reportId: r.reportId, udi: m.udi, softwareTag: null, entitlementTag: r.tag, count: r.count, start: r.start * 1000, end: r.end * 1000, utility: r.utility, softwareVersion: null, payloadFormat: '2.0' as const, measurementCount: 1, fingerprint: 0, source: { file: 'f', entry: [], start: 0, end: 0 }, alsoIn: [] })) : [];
       return {
@@ -262,6 +238,19 @@ async function deadlineFigures(fleet: SimFleet) {
       };
     }),
   );
+}
+
+async function fleetTableFigures(devices: ProductInstance[]) {
+  const hosts = devices.map((d) => d.hostname!.value);
+  const copy = await time(() => hosts.slice().sort());
+  const build = await time(() => devices.map(fleetRow));
+  const rows = build.result;
+  const sort = await time(() => sortRows(rows, 'hostname', 'asc'));
+  const filter = await time(() => filterRows(rows, { ...NO_FILTER, query: 'acc', virtualAccount: devices[0]!.virtualAccount!.value }, Date.now()));
+  return { rows: rows.length, copyMs: copy.ms, buildMs: build.ms, sortMs: sort.ms, filterMs: filter.ms };
+}
+
+async function deadlineFigures(devices: ProductInstance[], now: number) {
   const hosts = devices.map((d) => d.hostname!.value);
   const baseline = await time(() => hosts.slice().sort());
   const run = await time(() => fleetDeadlines(devices, now));

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Rng } from '../../src/core/sim/rng.ts';
 import type { SimUsageDevice } from '../../src/core/sim/usage-file.ts';
@@ -63,4 +65,18 @@ export function c9500Pair(): SimUsageDevice {
 export function seeded(seed: string | number): () => number {
   const rng = new Rng(seed);
   return () => rng.next();
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+/** Runs the `slp` command line as a user would (`npm run -s slp -- …`), returning its exit code and output. */
+export async function slp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
 }
