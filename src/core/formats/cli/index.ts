@@ -215,8 +215,8 @@ function split(lines: CliLine[], syslog: CliLine[]): Segment[] {
       open({ host: c?.host ?? null, typed: line.text.trim(), command: echoed, lines: [], observed: null, seen: new Set(), promptLine: line.n });
       continue;
     }
-    // A preamble starts a command's output; under a prompt it belongs to that prompt's output.
-    if (PREAMBLE.test(line.text) && (!c || (c.typed === null && c.lines.some((l) => l.text.trim() && !PREAMBLE.test(l.text))))) {
+    // A preamble starts a command's output: right under a prompt it is that prompt's; after output, the next one's.
+    if (PREAMBLE.test(line.text) && (!c || c.lines.some((l) => l.text.trim() && !PREAMBLE.test(l.text)))) {
       open({ host: c?.host ?? null, typed: null, command: null, lines: [], observed: null, seen: new Set() });
     }
     const seg = cur as Segment | null;

@@ -242,3 +242,16 @@ describe('page-break debris from documents', () => {
     ]);
   });
 });
+
+describe('a second output pasted after the first without its prompt', () => {
+  it('starts at its preamble and belongs to the same host', () => {
+    const text = ['wlc-1#show license udi', 'UDI: PID:C9800-CL-K9,SN:93BBAH93MGS', 'Load for five secs: 1%/0%', 'Time source is NTP, 15:09:55.102 UTC Wed Nov 10 2021', 'Smart Licensing Status', '======', 'Smart Licensing is ENABLED', 'Transport:', '  Type: Smart'].join('\n');
+    const parse = parseCliText(text);
+    expect(parse.outputs.map((o) => [o.command, o.host, o.firstLine])).toEqual([
+      ['udi', 'wlc-1', 1],
+      ['status', 'wlc-1', 3],
+    ]);
+    expect(parse.devices).toHaveLength(1);
+    expect(parse.devices[0]?.facts.transport?.type).toBe('Smart');
+  });
+});
