@@ -25,7 +25,7 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /** Devices whose `show license all` the demo imports (all of them below this many). */
-const CLI_UNITS = 2_000;
+const CLI_UNITS = 500;
 
 function folderName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');
