@@ -41,6 +41,8 @@ try {
   await page.getByTestId('demo-badge').waitFor({ timeout: 120_000 });
   await page.getByTestId('fleet-summary').waitFor();
   await page.getByRole('searchbox', { name: 'Search devices' }).fill('wlc');
+  // Devices whose `show license all` the demo imported know their Virtual Account: show one of those.
+  await page.getByTestId('filter-va').selectOption('Wireless');
   await page.getByRole('table', { name: 'Devices' }).getByRole('row').filter({ hasText: 'active' }).first().click();
   const detail = page.getByRole('complementary', { name: 'Device details' });
   await detail.waitFor();
