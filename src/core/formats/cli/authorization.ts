@@ -177,7 +177,8 @@ export const parseAuthorization: CommandParser = (lines, ctx) => {
       continue;
     }
 
-    const termField = TERM_FIELDS[kv.key];
+    // Own keys only: a pasted `constructor:` or `__proto__:` line must not reach Object.prototype.
+    const termField = Object.hasOwn(TERM_FIELDS, kv.key) ? TERM_FIELDS[kv.key] : undefined;
     if (lic && termField && (mode === 'licenses' || mode === 'terms')) {
       mode = 'terms';
       // A new term starts at `Authorization type:` or at a field the current term already has (the collapsed

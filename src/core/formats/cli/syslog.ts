@@ -155,7 +155,7 @@ const MESSAGE = /%([A-Z][A-Z0-9_]*)-([0-7])-([A-Z0-9_]+)\s*:\s*(.*)$/;
 
 /** A licensing message: in the table, or of a facility about licences (`SMART_LIC`, `LICENSE`, …). */
 export function isLicensingMessage(facility: string, mnemonic: string): boolean {
-  const known = SYSLOG_MESSAGES[mnemonic];
+  const known = Object.hasOwn(SYSLOG_MESSAGES, mnemonic) ? SYSLOG_MESSAGES[mnemonic] : undefined;
   if (known && known.facility === facility) return true;
   return /(?:^|_)LIC(?:ENSE|ENSING)?(?:_|$)/.test(facility); // SMART_LIC, LICENSE, PLATFORM_LICENSE; not REPLICATION
 }
@@ -283,7 +283,7 @@ export function parseSyslogLine(line: CliLine, ctx: CliContext): CliEvent | null
   if (!m) return null;
   const [, facility, sev, mnemonic, rest] = m as unknown as [string, string, string, string, string];
   if (!isLicensingMessage(facility, mnemonic)) return null;
-  const known = SYSLOG_MESSAGES[mnemonic];
+  const known = Object.hasOwn(SYSLOG_MESSAGES, mnemonic) ? SYSLOG_MESSAGES[mnemonic] : undefined;
   const info = known && known.facility === facility ? known : null;
   const message = rest.trim();
   let at: CliDate | null = null;

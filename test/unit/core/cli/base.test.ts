@@ -255,3 +255,14 @@ describe('a second output pasted after the first without its prompt', () => {
     expect(parse.devices[0]?.facts.transport?.type).toBe('Smart');
   });
 });
+
+describe('labels named like Object.prototype members', () => {
+  it('are ordinary unknown labels, never lookups into the prototype', () => {
+    const text = ['Device#show license authorization', 'Overall status:', '  Active: PID:C9800-CL-K9,SN:93BBAH93MGS', '    Status: NOT INSTALLED', 'Specified license reservations:', '  X (Y):', '    Term information:', '      Active: PID:C9800-CL-K9,SN:93BBAH93MGS', '        constructor: 2', '        __proto__: 1', '        hasOwnProperty: 3'].join('\n');
+    const parse = parseCliText(text);
+    const lic = parse.devices[0]!.facts.licenses[0];
+    expect(lic?.reservation?.terms ?? []).toEqual([]);
+    expect(Object.getPrototypeOf(parse.devices[0]!.facts)).toBe(Object.prototype);
+    expect(parse.warnings.length).toBeGreaterThan(0);
+  });
+});
