@@ -3,7 +3,7 @@
  * `npm run -s slp -- <command>`: the workbench's command line, over the same core code the app runs in its
  * workers. Output is JSON on stdout; every failure is one line on stderr and a non-zero exit.
  */
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type FileAnalysis, analyseFile } from '../core/analyse.ts';
 import { describeError, isImportError } from '../core/errors.ts';
@@ -11,6 +11,7 @@ import { classifyLeaf } from '../core/formats/classify.ts';
 import { emptyInspection, inspectionOf, type Inspection } from '../core/inspect.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { readBundleManifest } from '../core/bundle/upload.ts';
+import { type SplitAck, type UsageSource, bundleFromSources, clashingFiles, duplicateDevices, readUsageSource, splitAck } from '../core/bundle/cli-bundle.ts';
 import { simulateCssm } from '../core/sim/cssm.ts';
 import { type CssmLedger, emptyLedger, parseLedger } from '../core/sim/ledger.ts';
 import { fleetFiles } from '../core/sim/files.ts';
@@ -29,6 +30,9 @@ Commands:
                                  write a simulated fleet's files into DIR
   cssm-ack UPLOAD_FILE --out DIR play the simulated CSSM: answer an upload with an ACK
   deadlines [--now ISO] FILE…    read the files and print each device's reporting and ACK deadlines, as JSON
+  bundle --va NAME --out FILE USAGE_FILE…
+                                 build a CSSM upload bundle from device usage files
+  split-ack --out DIR ACK_FILE…  split what CSSM returned (an ACK or ACK bundle) into one ACK file per device
 
 Run "npm run -s slp -- <command> --help" for a command's options.`,
   inspect: `Usage: npm run -s slp -- inspect FILE…
@@ -83,6 +87,34 @@ status, measured from --now:
   unknown   not enough facts to say (no usage known); "note" says what is missing
 Exit status: 0 when every file was read, 2 when any could not be (one line per such file on stderr; the
 others still count), 1 on a usage error.`,
+  bundle: `Usage: npm run -s slp -- bundle --va NAME [--sa NAME] [--sa-id ID] [--va-id ID] [--now ISO] --out FILE
+                                USAGE_FILE…
+
+Builds the upload bundle CSSM takes on its "Usage Data Files" page, the way CSLU and SSM On-Prem export one
+(INFERRED, FORMATS.md): UD_SA_<ts>.tar.gz holding manifest.mf and UD_VA_<ts>.tar.gz, which holds one
+dev_<n>_<ts>.txt per device usage file. Each USAGE_FILE must be one device's usage file ("license smart save
+usage …"); it goes into the bundle byte for byte (its reports are signed: CSSM refuses a changed byte). One
+file per device (UDI).
+  --va NAME      the Virtual Account the devices report to (required)
+  --sa NAME      the Smart Account (default "Smart Account"); --sa-id, --va-id their IDs (default "0")
+  --now ISO      the time that names the bundle and its files (default: the current time); the same files
+                 and --now give a byte-identical bundle
+  --out FILE     where to write the bundle; an existing file is never overwritten
+Prints JSON { "file", "name", "devices": [ { "udi": {"pid","sn"}, "input", "entry" } ] }: "name" is the
+bundle's own name (UD_SA_<ts>.tar.gz), "entry" the UD_VA_…/dev_<n>_….txt each input became, which is how
+the ACKs CSSM returns map back to devices.
+Exit status: 0 when written; 2 when an input is not a device usage file, cannot be read, or repeats a device
+(one line per such file on stderr; nothing is written); 1 on a usage error or when FILE exists.`,
+  'split-ack': `Usage: npm run -s slp -- split-ack --out DIR ACK_FILE…
+
+Takes what CSSM returned for an upload — a single ACK, or an ACK bundle (a tar.gz of ACK_UD_VA_….tar.gz holding
+one ACK_dev_… per device file) — and writes one ACK file per device into DIR (created if missing), each the
+exact bytes CSSM wrote, under its own file name, ready for "license smart import" on the device.
+Prints a JSON array, inputs in the order given and each in archive order:
+  [ { "udi": {"pid","sn"} | null, "file": "<name written in DIR>", "reportIds": ["…"] } ]
+Exit status: 0 when every input was split; 2 when any is not an ACK or ACK bundle, or is damaged or cut short
+(one line per such input on stderr; nothing of it is written, the others are); 1 on a usage error, or when a
+file to write exists in DIR or two ACKs have one name (then nothing is written).`,
 };
 
 class UsageError extends Error {}
@@ -302,7 +334,108 @@ async function deadlines(args: string[]): Promise<number> {
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect, demo, 'cssm-ack': cssmAck, deadlines };
+/** Reads an input file, or says on stderr why it cannot (one line) and returns null. */
+async function readInput(command: string, path: string): Promise<Uint8Array | null> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`slp ${command}: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : describeError(e)}\n`);
+    return null;
+  }
+}
+
+/** Whether anything (a file, a folder, a dangling link) is at `path`. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+async function bundle(args: string[]): Promise<number> {
+  const { values, positional: files } = options(args, ['va', 'sa', 'sa-id', 'va-id', 'now', 'out']);
+  const va = values.get('va');
+  const out = values.get('out');
+  if (!va || !out) throw new UsageError('bundle: --va NAME and --out FILE are required (see --help)');
+  if (files.length === 0) throw new UsageError('bundle: give at least one USAGE_FILE');
+  const nowText = values.get('now');
+  const now = nowText === undefined ? Date.now() : isoInstant(nowText);
+  if (await exists(out)) throw new UsageError(`bundle: ${out} exists — a bundle is never written over a file`);
+  const sources: UsageSource[] = [];
+  let failed = 0;
+  for (const path of files) {
+    const bytes = await readInput('bundle', path);
+    if (!bytes) {
+      failed++;
+      continue;
+    }
+    try {
+      sources.push(await readUsageSource(basename(path), bytes));
+    } catch (e) {
+      process.stderr.write(`slp bundle: ${describeError(e, [basename(path)])}\n`);
+      failed++;
+    }
+  }
+  for (const problem of duplicateDevices(sources)) {
+    process.stderr.write(`slp bundle: ${problem}\n`);
+    failed++;
+  }
+  if (failed) return 2;
+  const built = await bundleFromSources(sources, {
+    smartAccount: { name: values.get('sa') ?? 'Smart Account', id: values.get('sa-id') ?? '0' },
+    virtualAccount: { name: va, id: values.get('va-id') ?? '0' },
+    now,
+  });
+  await mkdir(dirname(out), { recursive: true });
+  try {
+    await writeFile(out, built.bytes, { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`bundle: ${out} exists — a bundle is never written over a file`);
+    throw e;
+  }
+  process.stdout.write(`${JSON.stringify({ file: out, name: built.name, devices: built.devices }, null, 2)}\n`);
+  return 0;
+}
+
+async function splitAckCommand(args: string[]): Promise<number> {
+  const { values, positional: files } = options(args, ['out']);
+  const out = values.get('out');
+  if (!out) throw new UsageError('split-ack: --out DIR is required (see --help)');
+  if (files.length === 0) throw new UsageError('split-ack: give at least one ACK_FILE');
+  const acks: SplitAck[] = [];
+  let failed = 0;
+  for (const path of files) {
+    const bytes = await readInput('split-ack', path);
+    if (!bytes) {
+      failed++;
+      continue;
+    }
+    try {
+      const split = await splitAck(basename(path), bytes);
+      for (const note of split.skipped) process.stderr.write(`slp split-ack: ${note}\n`);
+      acks.push(...split.acks);
+    } catch (e) {
+      process.stderr.write(`slp split-ack: ${describeError(e, [basename(path)])}\n`);
+      failed++;
+    }
+  }
+  // Every check before the first write: a half-written split is worse than none.
+  const clashes = clashingFiles(acks);
+  if (clashes.length) throw new UsageError(`split-ack: ${clashes[0]}${clashes.length > 1 ? ` (and ${clashes.length - 1} more)` : ''} — nothing written`);
+  const taken: string[] = [];
+  for (const a of acks) if (await exists(join(out, a.file))) taken.push(a.file);
+  if (taken.length) throw new UsageError(`split-ack: ${join(out, taken[0]!)} exists${taken.length > 1 ? ` (and ${taken.length - 1} more)` : ''} — nothing written, no file is overwritten`);
+  if (acks.length) await mkdir(out, { recursive: true });
+  for (const a of acks) await writeFile(join(out, a.file), a.bytes, { flag: 'wx' });
+  process.stdout.write(`${JSON.stringify(acks.map((a) => ({ udi: a.udi, file: a.file, reportIds: a.reportIds })), null, 2)}\n`);
+  return failed ? 2 : 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect, demo, 'cssm-ack': cssmAck, deadlines, bundle, 'split-ack': splitAckCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;
