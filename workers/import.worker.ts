@@ -94,7 +94,9 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       warnings: outcome.warnings,
       status: 'imported',
       message:
-        analysis.usage.length === 0
+        analysis.other.acks.length > 0
+          ? `${KIND_LABELS[analysis.kind]}: ${plural(s.acknowledged, 'report')} acknowledged, last ACK recorded for ${plural(s.devices, 'device')}.`
+          : analysis.usage.length === 0
           ? `${KIND_LABELS[analysis.kind]}: read what ${plural(s.observations, 'device')} said; ${plural(s.devices, 'product instance')} (${s.newDevices.toLocaleString('en')} new).`
           : `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
     };

@@ -1,6 +1,7 @@
 import type { FileAnalysis } from '../core/analyse.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
 import { ImportError } from '../core/errors.ts';
+import { ackKeys, mergeAcks } from '../core/model/acks.ts';
 import { mergeCli, type DeviceCliRecord } from '../core/model/device-facts.ts';
 import { keysTouched, mergeUsage, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
 import { udiKey } from '../core/model/udi.ts';
@@ -13,6 +14,8 @@ export interface ImportSummary {
   newReports: number;
   /** Device outputs of `show license …` text stored (one per device per file). */
   observations: number;
+  /** Reports an imported ACK marked acknowledged. */
+  acknowledged: number;
 }
 
 export type StoreOutcome =
@@ -59,8 +62,10 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       });
       for (const ks of hostKeys.values()) if (ks.length === 1) cliKeys.add(ks[0]!);
     }
-    const deviceKeys = [...new Set([...keys.devices, ...cliKeys])];
-    const [oldDevices, oldReports, oldCli] = await Promise.all([db.devices.bulkGet(deviceKeys), db.reports.bulkGet(keys.reporters), db.cli.bulkGet([...cliKeys])]);
+    const acked = ackKeys(analysis.other.acks);
+    const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked])];
+    const reportKeys = [...new Set([...keys.reporters, ...acked])];
+    const [oldDevices, oldReports, oldCli] = await Promise.all([db.devices.bulkGet(deviceKeys), db.reports.bulkGet(reportKeys), db.cli.bulkGet([...cliKeys])]);
     const deviceMap = new Map<string, ProductInstance>();
     for (const d of oldDevices) if (d) deviceMap.set(d.key, d);
     const reportMap = new Map<string, DeviceReports>();
@@ -74,20 +79,30 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       const ks = hostKeys.get(host.toLowerCase());
       return ks?.length === 1 ? ks[0]! : null;
     });
-    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings];
-    if (analysis.usage.length === 0 && cli.observations === 0) {
+    for (const d of cli.devices) deviceMap.set(d.key, d);
+    for (const r of merged.reports) reportMap.set(r.key, r);
+    const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks }, deviceMap, reportMap);
+    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings, ...acks.warnings];
+    if (analysis.other.acks.length && acks.devices.length === 0) {
+      throw new ImportError('invalid', [analysis.name], `is an ACK for no device the workbench knows (${acks.unknownDevices.slice(0, 3).join(', ') || 'it names no device'}): import the devices' usage files first`);
+    }
+    if (analysis.usage.length === 0 && cli.observations === 0 && acks.devices.length === 0) {
       // Nothing would be stored but the file itself: say why rather than keep a file that changed nothing.
       const why = cli.warnings[0] ?? analysis.warnings.find((w) => /names no device|nothing here/.test(w)) ?? 'no UDI and no known host name';
       throw new ImportError('invalid', [analysis.name], `names no device the workbench can tie its facts to (${why})`);
     }
     const devicesOut = new Map(merged.devices.map((d) => [d.key, d]));
     for (const d of cli.devices) devicesOut.set(d.key, d);
+    for (const d of acks.devices) devicesOut.set(d.key, d);
+    const reportsOut = new Map(merged.reports.map((r) => [r.key, r]));
+    for (const r of acks.reports) reportsOut.set(r.key, r);
     const summary: ImportSummary = {
       devices: devicesOut.size,
       newDevices: merged.newDevices + cli.newDevices,
       reports: merged.newReports + merged.knownReports,
       newReports: merged.newReports,
       observations: cli.observations,
+      acknowledged: acks.acknowledged,
     };
     const file: StoredFile = {
       sha256: analysis.sha256,
@@ -104,13 +119,13 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     await db.fileBytes.add({ sha256: analysis.sha256, blob });
     await db.files.add(file);
     await db.devices.bulkPut([...devicesOut.values()]);
-    await db.reports.bulkPut(merged.reports);
+    await db.reports.bulkPut([...reportsOut.values()]);
     if (cli.records.length) await db.cli.bulkPut(cli.records);
     await db.events.add({
       at: now,
       type: 'import',
       file: analysis.sha256,
-      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
+      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${summary.acknowledged ? `, ${summary.acknowledged} report${summary.acknowledged === 1 ? '' : 's'} acknowledged` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
     });
     return { status: 'imported' as const, file, summary, warnings };
   });

@@ -26,6 +26,8 @@ export interface StoredFile {
     newReports: number;
     /** Device outputs of `show license …` text (issue 4; absent in files imported before). */
     observations?: number;
+    /** Reports an ACK acknowledged (issue 6). */
+    acknowledged?: number;
   };
 }
 

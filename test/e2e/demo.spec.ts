@@ -26,10 +26,29 @@ test('the 50-device demo fills its own workspace, plays CSSM, and leaving it fin
     savedAt: 1_762_592_000_000,
     reports: [{ reportId: '1762500001', entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 1, start: 1_760_000_000, end: 1_762_592_000 }],
   });
+  // The operator's own file of the device, imported first: its first report is long overdue.
+  await importFiles(page, [{ name: 'lab-sw-01_all_rum.txt', buffer: Buffer.from(usage) }]);
+  await expect(page.locator('[data-testid="import-row"]').first()).toHaveAttribute('data-status', 'imported');
+  const deadlineOf = async () => {
+    await page.getByRole('link', { name: /Fleet/ }).click();
+    await page.getByRole('searchbox', { name: 'Search devices' }).fill('FCW2401Z0AB');
+    await page.getByRole('table', { name: 'Devices' }).getByRole('row', { name: /FCW2401Z0AB/ }).click();
+    return page.getByTestId('device-deadlines');
+  };
+  await expect(await deadlineOf()).toContainText('Overdue');
+  await page.getByRole('link', { name: /Simulated CSSM/ }).click();
   const download = page.waitForEvent('download');
   await page.getByTestId('cssm-upload').setInputFiles({ name: 'lab-sw-01_all_rum.txt', mimeType: 'text/plain', buffer: Buffer.from(usage) });
   await expect(page.getByTestId('cssm-answer')).toContainText('Accepted lab-sw-01_all_rum.txt.');
-  expect((await download).suggestedFilename()).toBe('ACK_lab-sw-01_all_rum.txt');
+  const ack = await download;
+  expect(ack.suggestedFilename()).toBe('ACK_lab-sw-01_all_rum.txt');
+  // Bringing the ACK back acknowledges the report and records the device's last ACK: nothing is due any more
+  // (a perpetual licence under the Cisco default has no reporting frequency, and nothing changed since).
+  const { readFileSync } = await import('node:fs');
+  await importFiles(page, [{ name: 'ACK_lab-sw-01_all_rum.txt', buffer: readFileSync((await ack.path())!) }]);
+  await expect(page.locator('[data-testid="import-row"]').first()).toContainText('1 report acknowledged, last ACK recorded for 1 device.');
+  await expect(await deadlineOf()).toContainText('No requirement');
+  await page.getByRole('link', { name: /Simulated CSSM/ }).click();
   await page.getByTestId('cssm-upload').setInputFiles({ name: 'again.txt', mimeType: 'text/plain', buffer: Buffer.from(usage) });
   await expect(page.getByTestId('cssm-answer')).toContainText(/Rejected again\.txt: report 1762500001 of PID:C9300-24UX,SN:FCW2401Z0AB was uploaded to CSSM before/);
   await page.screenshot({ path: 'test-results/screens/08-simulated-cssm.png' });

@@ -69,7 +69,9 @@ test('a bad file gets a clear error naming it, and changes nothing', async ({ pa
   await expect(rows.filter({ hasText: 'cut-short.txt' })).toHaveAttribute('data-status', 'refused');
   await expect(rows.filter({ hasText: 'cut-short.txt' })).toContainText(/cut-short\.txt: the XML ends early \(line 4: unterminated CDATA section\) — the file was cut short .* Nothing was imported\./);
   await expect(rows.filter({ hasText: 'holiday.png' })).toContainText('holiday.png: is not a file the workbench can read: a PNG image, not a licensing file');
-  await expect(rows.filter({ hasText: 'ACK_all_rum.txt' })).toHaveAttribute('data-status', 'not-supported');
+  // An ACK whose body names no device the workbench knows is refused (its encoding is not public: no UDI read).
+  await expect(rows.filter({ hasText: 'ACK_all_rum.txt' })).toHaveAttribute('data-status', 'refused');
+  await expect(rows.filter({ hasText: 'ACK_all_rum.txt' })).toContainText('is an ACK for no device the workbench knows');
   // The browser's native inflate must report truncation too, not hand back the part it could read.
   await expect(rows.filter({ hasText: 'fleet.tar.gz' })).toContainText('fleet.tar.gz: the gzip data ends early — the file was cut short');
   await page.screenshot({ path: 'test-results/screens/05-errors.png' });

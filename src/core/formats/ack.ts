@@ -1,6 +1,31 @@
 import { ImportError } from '../errors.ts';
 import { type Udi, parseUdiText, udiFromJson } from '../model/udi.ts';
 import { parseXml, textOf } from './xml.ts';
+import type { LicenceClass, Policy } from '../model/policy.ts';
+
+const CLASSES: LicenceClass[] = ['unenforcedPerpetual', 'unenforcedSubscription', 'enforced', 'export'];
+
+/** The simulated policy body (`slp-sim-policy/1`, docs/formats.md); null for anything else. */
+function policyOf(text: string): Policy | null {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (!o || o.format !== 'slp-sim-policy/1' || typeof o.name !== 'string' || typeof o.classes !== 'object' || !o.classes) return null;
+  const classes = {} as Policy['classes'];
+  for (const c of CLASSES) {
+    const v = (o.classes as Record<string, Record<string, unknown> | undefined>)[c];
+    const n = (k: string) => (typeof v?.[k] === 'number' && Number.isInteger(v[k]) && (v[k] as number) >= 0 ? (v[k] as number) : null);
+    const first = n('firstReportDays');
+    const freq = n('reportingFrequencyDays');
+    const change = n('reportOnChangeDays');
+    if (first === null || freq === null || change === null) return null;
+    classes[c] = { firstReportDays: first, reportingFrequencyDays: freq, reportOnChangeDays: change };
+  }
+  return { name: o.name, custom: o.custom !== false, ackRequired: o.ackRequired !== false, classes, installedAt: null };
+}
 
 /**
  * ACK from CSSM (INFERRED, FORMATS.md): `<smartLicense><smartLicenseRumAck><data>…</data></smartLicenseRumAck>`,
@@ -10,6 +35,8 @@ import { parseXml, textOf } from './xml.ts';
  */
 export interface AckFile {
   acknowledged: Array<{ reportId: string; udi: Udi | null }>;
+  /** A policy that came with the ACK, when its body could be read (the workbench's simulated `slp-sim-policy/1`). */
+  policy: Policy | null;
   smartAccount: string | null;
   virtualAccount: string | null;
   timestamp: number | null;
@@ -45,13 +72,20 @@ export function readAck(bytes: Uint8Array, where: readonly string[]): AckFile {
   const container = doc.root.name === 'smartLicense' ? doc.root : null;
   const ackNode = doc.root.name === 'smartLicenseRumAck' ? doc.root : container?.children.find((c) => c.name === 'smartLicenseRumAck');
   if (!ackNode) throw new ImportError('wrong-kind', where, 'holds no <smartLicenseRumAck>: not an ACK');
-  const out: AckFile = { acknowledged: [], smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, simulated: false, warnings: [] };
-  out.policies = container ? container.children.filter((c) => c.name === 'smartLicensePolicy').length : 0;
+  const out: AckFile = { acknowledged: [], policy: null, smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, simulated: false, warnings: [] };
+  const policies = container ? container.children.filter((c) => c.name === 'smartLicensePolicy') : [];
+  out.policies = policies.length;
+  for (const node of policies) {
+    const body = textOf(doc, node.children.find((c) => c.name === 'data') ?? node, where).trim();
+    out.policy ??= policyOf(body);
+    if (!out.policy) out.warnings.push('the ACK carries a policy whose encoding is not public: kept in the file, not read');
+  }
   const data = ackNode.children.find((c) => c.name === 'data') ?? ackNode;
   const text = textOf(doc, data, where).trim();
   let json: unknown = undefined;
   try {
-    json = JSON.parse(text);
+    // Report IDs go up to 2^64-1, beyond a JSON number's exact range: read them as text.
+    json = JSON.parse(text.replace(/("report_?id"\s*:\s*)(\d{16,})/gi, '$1"$2"'));
   } catch {
     // Not JSON: the real encoding is not public. Keep the file; say what could not be read.
   }

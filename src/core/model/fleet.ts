@@ -79,6 +79,8 @@ export interface StoredReport extends Omit<RumReport, 'range' | 'ha'> {
   source: ReportSource;
   /** Other files holding a byte-identical copy of this report. */
   alsoIn: string[];
+  /** The ACK file (SHA-256) that acknowledged this report, and the ACK's time (ms). */
+  acknowledgedBy?: { file: string; at: number } | null;
 }
 
 export interface DeviceReports {
@@ -184,7 +186,7 @@ export function mergeUsage(input: MergeInput, existingDevices: ReadonlyMap<strin
       if (known.fingerprint === r.fingerprint) {
         if (known.source.file !== file && !known.alsoIn.includes(file)) known.alsoIn.push(file);
       } else if ((r.end ?? 0) > (known.end ?? 0)) {
-        list.reports[index] = stored;
+        list.reports[index] = { ...stored, acknowledgedBy: known.acknowledgedBy ?? null };
         warnings.push(`report ${r.reportId} of ${key} differs from the copy already stored: this file's copy is newer and is kept`);
       } else {
         warnings.push(`report ${r.reportId} of ${key} differs from the copy already stored: the stored copy is kept`);

@@ -70,10 +70,10 @@ describe('analysing one input file', () => {
     expect(analysis.warnings).toEqual([
       expect.stringMatching(/^sw2\.txt: not imported — the XML ends early/),
       'readme.txt: ignored — text that is not Cisco "show license" output, syslog or an inventory CSV',
+      'ack.xml: the ACK carries a policy whose encoding is not public: kept in the file, not read',
       'ack.xml: the ACK body is not JSON and its encoding is not public: the file is kept as is, its report IDs could not be read',
-      'ack.xml: ACK from CSSM — not yet supported, ignored',
     ]);
-    expect(analysis.entries.map((e) => e.status)).toEqual(['read', 'error', 'ignored', 'not-supported']);
+    expect(analysis.entries.map((e) => e.status)).toEqual(['read', 'error', 'ignored', 'read']);
   });
 
   it('refuses an archive in which no device file can be read', async () => {
@@ -96,10 +96,17 @@ describe('analysing one input file', () => {
   });
 
   it('recognises a kind it cannot read yet and says so without reading it', async () => {
+    const analysis = await analyseFile('slac.xml', fixture('made', 'slac_request.xml'));
+    expect(analysis).toMatchObject({ kind: 'slac-request', readable: false, usage: [] });
+    expect(analysis.warnings[0]).toMatch(/: importing this kind is not yet supported by this version$/);
+  });
+
+  it('reads an ACK: what it acknowledges, leniently, keeping what it cannot read as a warning', async () => {
     const analysis = await analyseFile('ACK_all_rum.txt', fixture('made', 'ack_single.xml'));
-    expect(analysis).toMatchObject({ kind: 'ack', readable: false, usage: [] });
+    expect(analysis).toMatchObject({ kind: 'ack', readable: true, usage: [] });
+    expect(analysis.other.acks).toHaveLength(1);
     expect(analysis.warnings).toEqual([
-      'ACK from CSSM (<smartLicense> holding <smartLicenseRumAck>): importing this kind is not yet supported by this version',
+      'the ACK carries a policy whose encoding is not public: kept in the file, not read',
       'the ACK body is not JSON and its encoding is not public: the file is kept as is, its report IDs could not be read',
     ]);
   });

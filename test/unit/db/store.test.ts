@@ -241,3 +241,64 @@ describe('schema upgrades', () => {
     db.close();
   });
 });
+
+describe('store: importing ACKs from CSSM', () => {
+  const SLE = {
+    name: 'SLE Policy',
+    custom: true,
+    ackRequired: true,
+    classes: {
+      unenforcedPerpetual: { firstReportDays: 60, reportingFrequencyDays: 60, reportOnChangeDays: 60 },
+      unenforcedSubscription: { firstReportDays: 30, reportingFrequencyDays: 30, reportOnChangeDays: 30 },
+      enforced: { firstReportDays: 0, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
+      export: { firstReportDays: 0, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
+    },
+    installedAt: null,
+  };
+
+  it('marks the reports acknowledged, records the last ACK and the policy, and moves the deadline', async () => {
+    const { simulateCssm } = await import('../../../src/core/sim/cssm.ts');
+    const { emptyLedger } = await import('../../../src/core/sim/ledger.ts');
+    const { deviceDeadlines } = await import('../../../src/core/policy/deadlines.ts');
+    const db = freshDb();
+    const usage = fixture('formats', 'rum-save-usage_c9300_standalone.txt');
+    await importBytes(db, 'all_rum.txt', usage);
+    const key = 'PID:C9300-24UX,SN:FCW2303D16Y';
+    const before = deviceDeadlines((await db.devices.get(key))!, { now: Date.UTC(2025, 11, 1) });
+    expect(before.next?.rule).toBe('first-report');
+
+    const ackAt = Date.UTC(2025, 11, 1, 10);
+    const outcome = await simulateCssm('all_rum.txt', usage, emptyLedger({ name: 'ACME', id: '1' }, ['Campus']), { now: ackAt, policyFor: () => SLE });
+    if (!outcome.accepted) throw new Error(outcome.reason);
+    const imported = await importBytes(db, outcome.name, outcome.bytes);
+    expect(imported).toMatchObject({ status: 'imported', file: { kind: 'ack' }, summary: { devices: 1, acknowledged: 2 } });
+
+    const device = (await db.devices.get(key))!;
+    expect(device.lastAckReceived).toEqual({ value: ackAt, file: imported.file.sha256, at: ackAt });
+    expect(device.virtualAccount?.value).toBe('Campus');
+    expect(device.policy?.value).toMatchObject({ name: 'SLE Policy', classes: SLE.classes, installedAt: ackAt });
+    const reports = (await db.reports.get(key))!.reports;
+    expect(reports.map((r) => r.acknowledgedBy)).toEqual([
+      { file: imported.file.sha256, at: ackAt },
+      { file: imported.file.sha256, at: ackAt },
+    ]);
+    // Acknowledged: the next report is due one reporting period (SLE: 30 days for its subscription) after the ACK.
+    const after = deviceDeadlines(device, { now: Date.UTC(2025, 11, 2) });
+    expect(after.next).toMatchObject({ rule: 'reporting-frequency', dueAt: ackAt + 30 * 86_400_000 });
+
+    // The same ACK again changes nothing.
+    expect((await importBytes(db, 'copy.txt', outcome.bytes)).status).toBe('duplicate');
+  });
+
+  it('refuses an ACK for devices it does not know, and stores nothing', async () => {
+    const { simulateCssm } = await import('../../../src/core/sim/cssm.ts');
+    const { emptyLedger } = await import('../../../src/core/sim/ledger.ts');
+    const db = freshDb();
+    const usage = fixture('formats', 'rum-save-usage_c9300_standalone.txt');
+    const outcome = await simulateCssm('all_rum.txt', usage, emptyLedger({ name: 'ACME', id: '1' }, ['Campus']), { now: 1 });
+    if (!outcome.accepted) throw new Error(outcome.reason);
+    const before = await snapshot(db);
+    await expect(importBytes(db, outcome.name, outcome.bytes)).rejects.toThrow(/is an ACK for no device the workbench knows \(PID:C9300-24UX,SN:FCW2303D16Y\)/);
+    expect(await snapshot(db)).toEqual(before);
+  });
+});

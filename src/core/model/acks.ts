@@ -1,0 +1,103 @@
+import type { AckFile } from '../formats/ack.ts';
+import type { DeviceReports, Fact, ProductInstance } from './fleet.ts';
+import { udiKey } from './udi.ts';
+
+/**
+ * What an ACK from CSSM changes in the fleet (issue 6, "Reconcile"): the reports it acknowledges are marked so,
+ * each device it names gets its last ACK (the ACK's own time, else the import's), and a policy that came with it
+ * becomes the device's, with the Smart and Virtual Account it was issued for. Pure; the store calls it inside the
+ * import transaction. Matching ACKs to reporting cycles is the cycle's job, on top of this.
+ */
+export interface AckMergeInput {
+  file: string;
+  importedAt: number;
+  acks: readonly AckFile[];
+}
+
+export interface AckMergeResult {
+  devices: ProductInstance[];
+  reports: DeviceReports[];
+  /** Reports found and marked acknowledged now (already acknowledged ones are not counted again). */
+  acknowledged: number;
+  /** Report IDs the ACK names that no stored report has (uploaded from elsewhere, or their usage file not imported). */
+  unknownReports: number;
+  /** Devices the ACK names that the workbench does not know: nothing is recorded for them. */
+  unknownDevices: string[];
+  warnings: string[];
+}
+
+/** Every device key the ACKs name: what the store must read before merging. */
+export function ackKeys(acks: readonly AckFile[]): string[] {
+  const keys = new Set<string>();
+  for (const a of acks) {
+    if (a.udi) keys.add(udiKey(a.udi));
+    for (const r of a.acknowledged) if (r.udi ?? a.udi) keys.add(udiKey((r.udi ?? a.udi)!));
+  }
+  return [...keys];
+}
+
+function newer<T>(current: Fact<T> | null | undefined, value: T | null | undefined, file: string, at: number): Fact<T> | null {
+  if (value === null || value === undefined) return current ?? null;
+  if (current && current.at > at) return current;
+  return { value, file, at };
+}
+
+export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<string, ProductInstance>, existingReports: ReadonlyMap<string, DeviceReports>): AckMergeResult {
+  const devices = new Map<string, ProductInstance>();
+  const reports = new Map<string, DeviceReports>();
+  const unknown = new Set<string>();
+  let acknowledged = 0;
+  let unknownReports = 0;
+  const deviceFor = (key: string): ProductInstance | null => {
+    let d = devices.get(key);
+    if (d) return d;
+    const old = existingDevices.get(key);
+    if (!old) {
+      unknown.add(key);
+      return null;
+    }
+    d = { ...old, files: old.files.includes(input.file) ? [...old.files] : [...old.files, input.file], updatedAt: input.importedAt };
+    devices.set(key, d);
+    return d;
+  };
+  for (const ack of input.acks) {
+    // The ACK's own time when it says (ms; a seconds value is scaled), else when it was imported.
+    const at = ack.timestamp === null ? input.importedAt : ack.timestamp < 1e11 ? ack.timestamp * 1000 : ack.timestamp;
+    const named = new Set<string>();
+    if (ack.udi) named.add(udiKey(ack.udi));
+    for (const r of ack.acknowledged) {
+      const udi = r.udi ?? ack.udi;
+      if (!udi) {
+        unknownReports++;
+        continue;
+      }
+      const key = udiKey(udi);
+      named.add(key);
+      if (!deviceFor(key)) continue;
+      let list = reports.get(key);
+      if (!list) {
+        const old = existingReports.get(key);
+        list = { key, reports: old ? old.reports.map((x) => ({ ...x })) : [] };
+        reports.set(key, list);
+      }
+      const stored = list.reports.find((x) => x.reportId === r.reportId);
+      if (!stored) unknownReports++;
+      else if (!stored.acknowledgedBy) {
+        stored.acknowledgedBy = { file: input.file, at };
+        acknowledged++;
+      }
+    }
+    for (const key of named) {
+      const d = deviceFor(key);
+      if (!d) continue;
+      d.lastAckReceived = newer(d.lastAckReceived, at, input.file, at);
+      d.smartAccount = newer(d.smartAccount, ack.smartAccount, input.file, at);
+      d.virtualAccount = newer(d.virtualAccount, ack.virtualAccount, input.file, at);
+      if (ack.policy) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
+    }
+  }
+  const warnings: string[] = [];
+  if (unknown.size) warnings.push(`the ACK names ${unknown.size} device${unknown.size === 1 ? '' : 's'} the workbench does not know (${[...unknown].slice(0, 3).join(', ')}${unknown.size > 3 ? ', …' : ''}): nothing recorded for ${unknown.size === 1 ? 'it' : 'them'}`);
+  if (unknownReports) warnings.push(`${unknownReports} acknowledged report${unknownReports === 1 ? ' is' : 's are'} not among the stored reports (their usage files were not imported here)`);
+  return { devices: [...devices.values()], reports: [...reports.values()], acknowledged, unknownReports, unknownDevices: [...unknown], warnings };
+}
