@@ -136,7 +136,7 @@ function licenceLines(d: ProductInstance): { lines: Line[]; from: 'reports' | 'c
 const DEFAULT_IN_USE: PolicyInUse = Object.freeze({ policy: CISCO_DEFAULT_POLICY, source: 'default', learned: 'no other policy known: the Cisco default applies (seed 003 L167)' });
 
 function policyFor(d: ProductInstance, ctx: DeadlineContext): PolicyInUse {
-  if (d.policy) return { policy: d.policy.value, source: 'device', learned: `printed by the device (${day(d.policy.at)})` };
+  if (d.policy) return { policy: d.policy.value, source: 'device', learned: `the device's own, printed by it or sent with its ACK (as of ${day(d.policy.at)})` };
   const va = d.virtualAccount?.value;
   const fromVa = va ? ctx.vaPolicy?.(va) : null;
   if (fromVa) return fromVa;
