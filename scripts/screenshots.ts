@@ -31,8 +31,9 @@ try {
     { name: 'core-sw-02_all_rum.txt', mimeType: 'text/plain', buffer: fixture('formats/rum-save-usage_c8000v_utility.txt').subarray(0, 1500) },
     { name: 'ACK_all_rum.txt', mimeType: 'text/plain', buffer: fixture('made/ack_single.xml') },
   ]);
-  await page.locator('[data-testid="import-row"][data-status="refused"]').waitFor();
+  await page.locator('[data-testid="import-row"][data-status="refused"]').nth(1).waitFor();
   await page.locator('[data-testid="import-row"][data-status="imported"]').nth(1).waitFor();
+  await page.getByRole('heading', { name: 'This session' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: 'docs/screenshot-import.png' });
 
   // The demo: 1,000 devices, a wireless HA pair selected.

@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { analyseFile } from '../src/core/analyse.ts';
-import { describeError } from '../src/core/errors.ts';
+import { describeError, isImportError } from '../src/core/errors.ts';
 import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
 import { sha256Hex } from '../src/core/hash.ts';
 import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportWorkerApi } from '../src/app/import-api.ts';
@@ -101,7 +101,9 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
           : `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
     };
   } catch (e) {
-    return { ...base, sha256, kind: analysis.kind, status: 'refused', message: `${input.name}: could not be stored (${describeError(e)}). Nothing was imported.` };
+    // A refusal of the content (an ACK for unknown devices, a paste naming none) already names the file.
+    const message = isImportError(e) ? sentence(describeError(e), 'Nothing was imported.') : `${input.name}: could not be stored (${describeError(e)}). Nothing was imported.`;
+    return { ...base, sha256, kind: analysis.kind, status: 'refused', message };
   }
 }
 
