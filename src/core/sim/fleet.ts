@@ -31,7 +31,7 @@ export interface SimulateOptions {
 const DAY = 86_400_000;
 
 /** The custom policy example of seed 003 (L4696-4714): "SLE Policy". */
-function customPolicy(installedAt: number): SimPolicy {
+export function customPolicy(installedAt: number): SimPolicy {
   return {
     name: 'SLE Policy',
     custom: true,

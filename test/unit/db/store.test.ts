@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseFile } from '../../../src/core/analyse.ts';
 import { extractEntry, gzip, writeTar } from '../../../src/core/archive/index.ts';
 import { writeUsageFile } from '../../../src/core/sim/usage-file.ts';
+import { customPolicy } from '../../../src/core/sim/fleet.ts';
 import { storeAnalysis } from '../../../src/db/import.ts';
 import { deviceReports, fileBlob, listDevices } from '../../../src/db/queries.ts';
 import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
@@ -243,18 +244,8 @@ describe('schema upgrades', () => {
 });
 
 describe('store: importing ACKs from CSSM', () => {
-  const SLE = {
-    name: 'SLE Policy',
-    custom: true,
-    ackRequired: true,
-    classes: {
-      unenforcedPerpetual: { firstReportDays: 60, reportingFrequencyDays: 60, reportOnChangeDays: 60 },
-      unenforcedSubscription: { firstReportDays: 30, reportingFrequencyDays: 30, reportOnChangeDays: 30 },
-      enforced: { firstReportDays: 0, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
-      export: { firstReportDays: 0, reportingFrequencyDays: 90, reportOnChangeDays: 90 },
-    },
-    installedAt: null,
-  };
+  // The custom policy example of seed 003 (L4696-4714), as the simulator has it.
+  const SLE = customPolicy(0);
 
   it('marks the reports acknowledged, records the last ACK and the policy, and moves the deadline', async () => {
     const { simulateCssm } = await import('../../../src/core/sim/cssm.ts');
