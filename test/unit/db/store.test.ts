@@ -293,3 +293,28 @@ describe('store: importing ACKs from CSSM', () => {
     expect(await snapshot(db)).toEqual(before);
   });
 });
+
+describe('store: the loop through the simulated CSSM with a bundle', () => {
+  it('an ACK bundle for an upload bundle acknowledges every report of every device in it', async () => {
+    const { simulateCssm } = await import('../../../src/core/sim/cssm.ts');
+    const { emptyLedger } = await import('../../../src/core/sim/ledger.ts');
+    const { writeUploadBundle } = await import('../../../src/core/bundle/upload.ts');
+    const db = freshDb();
+    const files = [fixture('formats', 'rum-save-usage_c9300_standalone.txt'), fixture('formats', 'rum-save-usage_c8000v_utility.txt')];
+    for (const [i, f] of files.entries()) await importBytes(db, `dev${i}.txt`, f);
+    const bundle = await writeUploadBundle({
+      smartAccount: { name: 'ACME', id: '1' },
+      virtualAccounts: [{ name: 'Campus', id: '2', devices: files.map((bytes, i) => ({ bytes, key: `d${i}` })) }],
+      timestamp: Date.UTC(2025, 11, 1),
+      createdBy: 'test',
+    });
+    const outcome = await simulateCssm(bundle.name, bundle.bytes, emptyLedger({ name: 'ACME', id: '1' }, ['Campus']), { now: Date.UTC(2025, 11, 1, 12) });
+    if (!outcome.accepted) throw new Error(outcome.reason);
+    expect(outcome.kind).toBe('ack-bundle');
+    const imported = await importBytes(db, outcome.name, outcome.bytes);
+    expect(imported).toMatchObject({ status: 'imported', file: { kind: 'ack-bundle' }, summary: { devices: 2, acknowledged: 4 } });
+    const all = await db.reports.toArray();
+    expect(all.flatMap((r) => r.reports).every((r) => r.acknowledgedBy?.file === imported.file.sha256)).toBe(true);
+    expect((await listDevices(db)).map((d) => d.lastAckReceived?.value)).toEqual([Date.UTC(2025, 11, 1, 12), Date.UTC(2025, 11, 1, 12)]);
+  });
+});
