@@ -243,7 +243,7 @@ function storedDevices(fleet: SimFleet): ProductInstance[] {
 async function fleetTableFigures(devices: ProductInstance[]) {
   const hosts = devices.map((d) => d.hostname!.value);
   const copy = await time(() => hosts.slice().sort());
-  const build = await time(() => devices.map(fleetRow));
+  const build = await time(() => devices.map((d) => fleetRow(d)));
   const rows = build.result;
   const sort = await time(() => sortRows(rows, 'hostname', 'asc'));
   const filter = await time(() => filterRows(rows, { ...NO_FILTER, query: 'acc', virtualAccount: devices[0]!.virtualAccount!.value }, Date.now()));

@@ -26,6 +26,11 @@ test('the demo fleet shows overdue and due-soon devices with their reasons, and 
   // Only overdue devices when that status is chosen.
   await page.getByTestId('count-overdue').click();
   await expect(page.locator('[data-testid="deadline-row"]')).toHaveCount(overdue);
+  // The Fleet table filters by the same verdict.
+  await page.getByRole('link', { name: /Fleet/ }).click();
+  await page.getByTestId('filter-deadline').selectOption('overdue');
+  await expect(page.getByTestId('fleet-shown')).toHaveText(`${overdue} shown`);
+  await page.getByRole('link', { name: /Deadlines/ }).click();
 
   // The calendar: one event per device with an upcoming deadline, each with two reminders.
   const download = page.waitForEvent('download');

@@ -1,3 +1,4 @@
+import type { DeadlineStatus, DeviceDeadlines } from '../policy/deadlines.ts';
 import { entitlementName } from './entitlements.ts';
 import { lastHeard, type ProductInstance } from './fleet.ts';
 import type { HaRole } from './types.ts';
@@ -30,6 +31,9 @@ export interface FleetRow {
   licences: string;
   reports: number;
   lastReport: number | null;
+  /** The deadline engine's verdict (policy/deadlines.ts), when the caller computed it. */
+  deadline: DeadlineStatus | null;
+  nextDue: number | null;
   /** Lower-case text the search box looks in. */
   search: string;
   /** The host name's natural-order key, computed once: sorting 100,000 rows then only compares strings. */
@@ -61,7 +65,7 @@ export function familyOf(pid: string): string {
   return p.split(/[-/]/)[0] || p;
 }
 
-export function fleetRow(d: ProductInstance): FleetRow {
+export function fleetRow(d: ProductInstance, deadlines?: DeviceDeadlines): FleetRow {
   const licences = d.licenses.map((l) => `${entitlementName(l.entitlementTag)} ×${l.count ?? '?'}`).join(', ');
   const row: FleetRow = {
     key: d.key,
@@ -83,6 +87,8 @@ export function fleetRow(d: ProductInstance): FleetRow {
     licences,
     reports: d.reportCount,
     lastReport: d.lastReportEnd,
+    deadline: deadlines?.status ?? null,
+    nextDue: deadlines?.next?.dueAt ?? null,
     search: '',
     hostKey: naturalKey(d.hostname?.value ?? '\uffff'),
   };
@@ -103,11 +109,13 @@ export interface FleetFilter {
   policy: string;
   transport: string;
   trust: '' | 'installed' | 'none' | typeof UNKNOWN;
+  /** A deadline status, or '' for any. */
+  deadline: '' | DeadlineStatus;
   /** Only devices whose newest fact is older than this many days (stale); null for any. */
   olderThanDays: number | null;
 }
 
-export const NO_FILTER: FleetFilter = { query: '', family: '', virtualAccount: '', policy: '', transport: '', trust: '', olderThanDays: null };
+export const NO_FILTER: FleetFilter = { query: '', family: '', virtualAccount: '', policy: '', transport: '', trust: '', deadline: '', olderThanDays: null };
 
 const DAY = 86_400_000;
 
@@ -128,6 +136,7 @@ export function filterRows(rows: readonly FleetRow[], f: FleetFilter, now: numbe
       matches(r.policy, f.policy) &&
       matches(r.transport, f.transport) &&
       (f.trust === '' || (f.trust === UNKNOWN ? r.trust === null : r.trust === (f.trust === 'installed'))) &&
+      (f.deadline === '' || r.deadline === f.deadline) &&
       (cutoff === null || r.lastHeard === null || r.lastHeard < cutoff),
   );
 }
@@ -157,7 +166,7 @@ export function naturalKey(s: string): string {
   return s.toLowerCase().replace(/\d+/g, (d) => d.replace(/^0+(?=\d)/, '').padStart(12, '0'));
 }
 
-export type SortKey = 'hostname' | 'pid' | 'sn' | 'family' | 'role' | 'version' | 'virtualAccount' | 'policy' | 'transport' | 'trust' | 'lastAck' | 'nextAckDeadline' | 'lastHeard' | 'reports' | 'lastReport';
+export type SortKey = 'hostname' | 'pid' | 'sn' | 'family' | 'role' | 'version' | 'virtualAccount' | 'policy' | 'transport' | 'trust' | 'lastAck' | 'nextAckDeadline' | 'lastHeard' | 'reports' | 'lastReport' | 'nextDue';
 
 const ROLE_RANK: Record<HaRole, number> = { active: 0, standalone: 0, standby: 1, member: 2 };
 
@@ -225,6 +234,8 @@ export const CSV_COLUMNS: Array<[string, (r: FleetRow) => string | number | bool
   ['reports', (r) => r.reports],
   ['last_report_end', (r) => iso(r.lastReport)],
   ['last_heard', (r) => iso(r.lastHeard)],
+  ['deadline_status', (r) => r.deadline],
+  ['next_due', (r) => iso(r.nextDue)],
 ];
 
 /** The rows as CSV (RFC 4180, CRLF), in the order given: the Fleet view exports exactly what it shows. */

@@ -23,7 +23,7 @@ describe('Fleet rows', () => {
     device('A1', { hostname: fact('sw-10'), virtualAccount: fact('Campus'), policyName: fact('Cisco default'), transport: fact('Off'), trustCode: fact(true) }),
     device('A2', { hostname: fact('sw-2'), virtualAccount: fact('Lab'), policyName: fact('SLE Policy'), trustCode: fact(false), lastReportEnd: NOW - 100 * DAY }),
     device('A3', { hostname: fact('=HYPERLINK("http://x")', NOW - 50 * DAY), lastHeard: NOW - 40 * DAY }),
-  ].map(fleetRow);
+  ].map((d) => fleetRow(d));
 
   it('filters by every facet, "not known" included, and by facts older than N days', () => {
     const keys = (f: Partial<typeof NO_FILTER>) => filterRows(rows, { ...NO_FILTER, ...f }, NOW).map((r) => r.sn);
@@ -39,6 +39,9 @@ describe('Fleet rows', () => {
     // A1 and A2 were heard from yesterday (their host name fact), A3 40 days ago.
     expect(keys({ olderThanDays: 30 })).toEqual(['A3']);
     expect(keys({ olderThanDays: 0 })).toEqual(['A1', 'A2', 'A3']);
+    // The deadline filter, on rows built with the engine's verdict.
+    const withDeadlines = [fleetRow(rows[0]!.device, { key: rows[0]!.key, status: 'overdue', next: null, deadlines: [], note: null, flags: [], policy: null as never }), rows[1]!];
+    expect(filterRows(withDeadlines, { ...NO_FILTER, deadline: 'overdue' }, NOW).map((r) => r.sn)).toEqual(['A1']);
     expect(facets(rows)).toEqual({ family: ['C9300'], virtualAccount: ['Campus', 'Lab'], policy: ['Cisco default', 'SLE Policy'], transport: ['Off'] });
   });
 
@@ -57,9 +60,9 @@ describe('Fleet rows', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     const csv = rowsCsv(sortRows(rows, 'hostname', 'asc'));
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('hostname,pid,serial,family,ha_role,software_version,smart_account,virtual_account,policy,transport,trust_code,last_ack_received,next_ack_deadline,licences_in_use,reports,last_report_end,last_heard');
+    expect(lines[0]).toBe('hostname,pid,serial,family,ha_role,software_version,smart_account,virtual_account,policy,transport,trust_code,last_ack_received,next_ack_deadline,licences_in_use,reports,last_report_end,last_heard,deadline_status,next_due');
     expect(lines[1]!.startsWith(`"'=HYPERLINK(""http://x"")",C9300-24UX,A3,C9300,standalone,`)).toBe(true);
-    expect(lines[2]).toBe(`sw-2,C9300-24UX,A2,C9300,standalone,,,Lab,SLE Policy,,none,,,,0,${new Date(NOW - 100 * DAY).toISOString()},${new Date(NOW - DAY).toISOString()}`);
+    expect(lines[2]).toBe(`sw-2,C9300-24UX,A2,C9300,standalone,,,Lab,SLE Policy,,none,,,,0,${new Date(NOW - 100 * DAY).toISOString()},${new Date(NOW - DAY).toISOString()},,`);
     expect(lines).toHaveLength(5); // header, three rows, and the final CRLF
   });
 });
