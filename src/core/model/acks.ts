@@ -1,5 +1,5 @@
 import type { AckFile } from '../formats/ack.ts';
-import type { DeviceReports, Fact, ProductInstance } from './fleet.ts';
+import { type DeviceReports, type ProductInstance, newer } from './fleet.ts';
 import { udiKey } from './udi.ts';
 
 /**
@@ -36,11 +36,6 @@ export function ackKeys(acks: readonly AckFile[]): string[] {
   return [...keys];
 }
 
-function newer<T>(current: Fact<T> | null | undefined, value: T | null | undefined, file: string, at: number): Fact<T> | null {
-  if (value === null || value === undefined) return current ?? null;
-  if (current && current.at > at) return current;
-  return { value, file, at };
-}
 
 export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<string, ProductInstance>, existingReports: ReadonlyMap<string, DeviceReports>): AckMergeResult {
   const devices = new Map<string, ProductInstance>();

@@ -2,7 +2,7 @@ import type { CliDeviceFacts, CliParse, CommandId } from '../formats/cli/index.t
 import { COMMAND_LABELS } from '../formats/cli/index.ts';
 import { emptyFacts, type CliDate, type CliFacts, type CliPolicyClass, type SourcedDays } from '../formats/cli/types.ts';
 import { policyFromCli } from '../policy/from-cli.ts';
-import type { Fact, ProductInstance } from './fleet.ts';
+import { type Fact, type ProductInstance, newer } from './fleet.ts';
 import type { LicenceClass } from './policy.ts';
 import { udiKey } from './udi.ts';
 
@@ -57,11 +57,6 @@ function sourcedAt(f: CliFacts, importedAt: number): { at: number; atFromDevice:
   return t != null ? { at: t, atFromDevice: true } : { at: importedAt, atFromDevice: false };
 }
 
-function newer<T>(current: Fact<T> | null | undefined, value: T | null | undefined, file: string, at: number): Fact<T> | null {
-  if (value === null || value === undefined) return current ?? null;
-  if (current && current.at > at) return current;
-  return { value, file, at };
-}
 
 /** The policy as a Fleet column shows it: its name, `Cisco default`, or how the device describes it. */
 export function policyLabel(f: CliFacts): string | null {

@@ -119,8 +119,9 @@ export function keysTouched(usage: readonly UsageEntry[]): { devices: string[]; 
   return { devices: [...devices], reporters: [...reporters] };
 }
 
-function newer<T>(current: Fact<T> | null, value: T | null, file: string, at: number): Fact<T> | null {
-  if (value === null) return current;
+/** A fact replaced by a value said at `at`, unless the value is missing or the fact is newer (newest wins). */
+export function newer<T>(current: Fact<T> | null | undefined, value: T | null | undefined, file: string, at: number): Fact<T> | null {
+  if (value === null || value === undefined) return current ?? null;
   if (current && current.at > at) return current;
   return { value, file, at };
 }
