@@ -1,9 +1,7 @@
 import { ImportError } from '../errors.ts';
 import { type Udi, parseUdiText, udiFromJson } from '../model/udi.ts';
 import { parseXml, textOf } from './xml.ts';
-import type { LicenceClass, Policy } from '../model/policy.ts';
-
-const CLASSES: LicenceClass[] = ['unenforcedPerpetual', 'unenforcedSubscription', 'enforced', 'export'];
+import { LICENCE_CLASSES as CLASSES, type Policy } from '../model/policy.ts';
 
 /** The simulated policy body (`slp-sim-policy/1`, docs/formats.md); null for anything else. */
 function policyOf(text: string): Policy | null {

@@ -4,6 +4,9 @@
  */
 export type LicenceClass = 'unenforcedPerpetual' | 'unenforcedSubscription' | 'enforced' | 'export';
 
+/** The four classes in the order `show license status` prints them. */
+export const LICENCE_CLASSES: readonly LicenceClass[] = ['unenforcedPerpetual', 'unenforcedSubscription', 'enforced', 'export'];
+
 export interface PolicyClass {
   firstReportDays: number;
   reportingFrequencyDays: number;

@@ -1,8 +1,6 @@
 import type { CliPolicy } from '../formats/cli/types.ts';
-import type { LicenceClass, Policy } from '../model/policy.ts';
+import { LICENCE_CLASSES as CLASSES, type Policy } from '../model/policy.ts';
 import { CISCO_DEFAULT_POLICY } from './cisco-default.ts';
-
-const CLASSES: LicenceClass[] = ['unenforcedPerpetual', 'unenforcedSubscription', 'enforced', 'export'];
 
 /**
  * The policy a device prints (`show license status|all`, seed 003 L4699-4714) as a full policy. A value the
