@@ -1,7 +1,6 @@
 import type { CommandParser } from './context.ts';
 import { durationSeconds } from './dates.ts';
-import { intOf, keyValue } from './text.ts';
-import { PREAMBLE } from './usage.ts';
+import { PREAMBLE, TIME_SOURCE, intOf, keyValue } from './text.ts';
 
 /**
  * `show license air entities summary` (seed 003 §4.9, L3651-3725, Table 9): `Label.....: value` lines about the
@@ -9,7 +8,6 @@ import { PREAMBLE } from './usage.ts';
  * until its first ACK (L3704-3711; gone after the ACK, L2031-2037).
  */
 
-const TIME_SOURCE = /^\s*Time source is [^,]*,\s*(.+)$/i;
 
 export const parseAirEntities: CommandParser = (lines, ctx) => {
   const f = ctx.facts;

@@ -1,10 +1,10 @@
 import type { HaRole } from '../../model/types.ts';
 import { udiKey, type Udi } from '../../model/udi.ts';
 import type { CliContext, CommandParser } from './context.ts';
-import { intOf, keyValue } from './text.ts';
+import { PREAMBLE, intOf, keyValue } from './text.ts';
 import type { CliAuthorization, CliDate, CliLicense, CliLicenseTerm } from './types.ts';
 import { roleUdis } from './udi.ts';
-import { licenseHeading, newLicense, newReservation, PREAMBLE, upper } from './usage.ts';
+import { licenseHeading, newLicense, newReservation, upper } from './usage.ts';
 
 /**
  * `show license authorization` (seed 003 §4.8, L4071-4186, Table 10), also the `License Authorizations` section

@@ -10,7 +10,7 @@ import { parseStatus } from './status.ts';
 import { parseSummary } from './summary.ts';
 import { parseSyslogLine } from './syslog.ts';
 import { parseTechSupport } from './tech-support.ts';
-import { cliLines, type CliLine } from './text.ts';
+import { PREAMBLE, TIME_SOURCE, cliLines, type CliLine } from './text.ts';
 import type { CliEvent, CliFacts, CliPreSlp, CliWarning } from './types.ts';
 import { emptyFacts } from './types.ts';
 import { parseUdi } from './udi.ts';
@@ -89,9 +89,6 @@ export function commandOf(typed: string): CommandId {
 /** `Device#show license all`, `wlc-1(config)# exit`, `Devide# show license summary` (a typo is still a prompt). */
 const PROMPT = /^\s*([A-Za-z][\w.-]*?)(\([\w-]+\))?([#>])\s*(.*)$/;
 
-/** The first lines `terminal exec prompt timestamp` prints before every command's output. */
-const PREAMBLE = /^\s*(?:Load for five secs:|Time source is )/;
-const TIME_SOURCE = /^\s*Time source is [^,]*,\s*(.*)$/;
 
 /**
  * How each command's output begins when it was pasted without its prompt line. Only these split a prompt-less
@@ -403,6 +400,8 @@ export function parseCliText(text: string): CliParse {
       continue;
     }
     const ctx = newContext(warnings);
+    // The output's time first, so that a parser can date what it reads (a countdown, a year-less time).
+    if (seg.observed) ctx.facts.observedAt = ctx.date(seg.observed, content[0]?.n ?? null);
     const pre = detectPreSlp(seg.lines);
     if (pre) {
       preSlp = true;
@@ -421,7 +420,6 @@ export function parseCliText(text: string): CliParse {
         warnings.push({ line: content[0]?.n ?? null, message: `${COMMAND_LABELS[command]}: could not be read (${(e as Error).message})` });
       }
     }
-    if (!ctx.facts.observedAt && seg.observed) ctx.facts.observedAt = ctx.date(seg.observed, content[0]?.n ?? null);
     outputs.push({
       command,
       typed: seg.typed,

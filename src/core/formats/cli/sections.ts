@@ -3,7 +3,7 @@ import { parseUdiText, udiKey, type Udi } from '../../model/udi.ts';
 import { parseAuthorization } from './authorization.ts';
 import type { CliContext } from './context.ts';
 import { durationSeconds } from './dates.ts';
-import { headingAt, intOf, keyValue, keyValues, labelKey, type CliLine, type KeyValue } from './text.ts';
+import { PREAMBLE, TIME_SOURCE, headingAt, intOf, keyValue, keyValues, labelKey, type CliLine, type KeyValue } from './text.ts';
 import type { CliDate, CliLicense, CliUsageReportSummary } from './types.ts';
 import { parseUdi } from './udi.ts';
 import { newLicense, parseUsage, setLicenseField } from './usage.ts';
@@ -47,8 +47,6 @@ const KNOWN_TITLES = new Set([
 const SKIPPED = new Set(['device telemetry report summary', 'telemetry report summary']);
 
 const UNDERLINE = /^\s*[=*-]{3,}\s*$/;
-const LOAD = /^\s*Load for five secs:/i;
-const TIME_SOURCE = /^\s*Time source is [^,]*,\s*(.*)$/i;
 
 interface Section {
   key: string;
@@ -81,7 +79,7 @@ export function readOutput(raw: readonly CliLine[], ctx: CliContext, readers: Ou
   const f = ctx.facts;
   const lines: CliLine[] = [];
   for (const l of raw) {
-    if (!l.text.trim() || LOAD.test(l.text)) continue;
+    if (!l.text.trim() || (PREAMBLE.test(l.text) && !TIME_SOURCE.test(l.text))) continue;
     const time = TIME_SOURCE.exec(l.text);
     if (time) {
       f.observedAt ??= ctx.date(time[1], l.n);

@@ -1,6 +1,6 @@
 import type { CliContext, CommandParser } from './context.ts';
-import { intOf, keyValue } from './text.ts';
-import { licenseHeading, newLicense, PREAMBLE, upper } from './usage.ts';
+import { PREAMBLE, intOf, keyValue } from './text.ts';
+import { licenseHeading, newLicense, upper } from './usage.ts';
 
 /**
  * `show license summary` (seed 003 §4.1, L4742-4830, Table 14): `Account Information:` (17.7.1+) and the

@@ -56,6 +56,10 @@ export function cliLines(text: string, firstLine = 1): CliLine[] {
   return out;
 }
 
+/** The lines `terminal exec prompt timestamp` prints before each output; the second carries the device's time. */
+export const PREAMBLE = /^\s*(?:Load for five secs:|Time source is )/i;
+export const TIME_SOURCE = /^\s*Time source is [^,]*,\s*(.+)$/i;
+
 /** `<none>`, `<empty>`, `none`, `None`, `N/A`, `Not Configured`… → null; everything else trimmed. */
 export function cleanValue(value: string | null | undefined): string | null {
   if (value == null) return null;

@@ -1,5 +1,5 @@
 import type { CommandParser, CliContext } from './context.ts';
-import { intOf, keyValue, type CliLine } from './text.ts';
+import { PREAMBLE, intOf, keyValue, type CliLine } from './text.ts';
 import type { CliAuthorization, CliLicense, CliReservation } from './types.ts';
 
 /**
@@ -11,7 +11,6 @@ import type { CliAuthorization, CliLicense, CliReservation } from './types.ts';
  */
 
 /** `Load for five secs: …` / `Time source is …` that `terminal exec prompt timestamp` prints before the output. */
-export const PREAMBLE = /^\s*(?:Load for five secs:|Time source is )/i;
 
 /** Upper-cased, single-spaced enumeration (`Not Applicable` → `NOT APPLICABLE`); null stays null. */
 export const upper = (v: string | null): string | null => (v === null ? null : v.replace(/\s+/g, ' ').toUpperCase());
