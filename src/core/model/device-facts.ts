@@ -1,6 +1,7 @@
 import type { CliDeviceFacts, CliParse, CommandId } from '../formats/cli/index.ts';
 import { COMMAND_LABELS } from '../formats/cli/index.ts';
 import { emptyFacts, type CliDate, type CliFacts, type CliPolicyClass, type SourcedDays } from '../formats/cli/types.ts';
+import { DAY } from '../policy/deadlines.ts';
 import { policyFromCli } from '../policy/from-cli.ts';
 import { type Fact, type ProductInstance, newer } from './fleet.ts';
 import type { LicenceClass } from './policy.ts';
@@ -108,7 +109,6 @@ export function applyCliFacts(d: ProductInstance, f: CliFacts, file: string, at:
   d.lastHeard = Math.max(d.lastHeard ?? 0, at);
 }
 
-const DAY = 86_400_000;
 
 function blankDevice(key: string, udi: { pid: string; sn: string }, at: number): ProductInstance {
   return { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: at, updatedAt: at };

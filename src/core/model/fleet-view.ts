@@ -1,4 +1,4 @@
-import type { DeadlineStatus, DeviceDeadlines } from '../policy/deadlines.ts';
+import { DAY, type DeadlineStatus, type DeviceDeadlines } from '../policy/deadlines.ts';
 import { entitlementName } from './entitlements.ts';
 import { lastHeard, type ProductInstance } from './fleet.ts';
 import type { HaRole } from './types.ts';
@@ -117,7 +117,6 @@ export interface FleetFilter {
 
 export const NO_FILTER: FleetFilter = { query: '', family: '', virtualAccount: '', policy: '', transport: '', trust: '', deadline: '', olderThanDays: null };
 
-const DAY = 86_400_000;
 
 function matches(value: string | null, wanted: string): boolean {
   if (!wanted) return true;
