@@ -1,5 +1,6 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { EntryReport } from '../core/analyse.ts';
+import type { Cycle } from '../core/cycle/model.ts';
 import type { FileKind } from '../core/formats/classify.ts';
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
@@ -37,12 +38,25 @@ export interface StoredBytes {
   blob: Blob;
 }
 
-export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings';
+export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings' | 'cycle';
 
 /** Small named records of workspace state (the demo's description, the simulated CSSM's ledger). */
 export interface KeyValue {
   key: string;
   value: unknown;
+}
+
+/**
+ * A file the workbench wrote for the operator (an upload for CSSM, a hand-back tar): kept so that it can be
+ * downloaded again and its hash checked, apart from imported originals (the same bytes may be imported later).
+ */
+export interface StoredOutput {
+  sha256: string;
+  name: string;
+  blob: Blob;
+  createdAt: number;
+  cycleId: string;
+  role: 'upload' | 'hand-back';
 }
 
 /** The audit trail: what happened to the workspace, when. */
@@ -62,6 +76,8 @@ export type WorkbenchDb = Dexie & {
   events: EntityTable<LogEvent, 'id'>;
   kv: EntityTable<KeyValue, 'key'>;
   cli: EntityTable<DeviceCliRecord, 'key'>;
+  cycles: EntityTable<Cycle, 'id'>;
+  outputs: EntityTable<StoredOutput, 'sha256'>;
 };
 
 export const DB_NAME = 'slp-workbench';
@@ -113,5 +129,7 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
           if (list && !d.usage) d.usage = usageHistory(list);
         });
     });
+  // v5 (issue 6): reporting cycles and the files the workbench wrote for them. New tables only.
+  db.version(5).stores({ cycles: 'id, number', outputs: 'sha256, cycleId' });
   return db;
 }

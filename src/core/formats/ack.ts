@@ -40,6 +40,12 @@ export interface AckFile {
   timestamp: number | null;
   udi: Udi | null;
   policies: number;
+  /** Trust codes the ACK returns (17.7.1+ answers a trust-code request in the usage file), per UDI when it says. */
+  trustCodes: Array<{ udi: Udi | null; code: string }>;
+  /** Authorization codes (SLAC) the ACK carries. */
+  authorizationCodes: Array<{ udi: Udi | null; code: string }>;
+  /** Utility mode: subscription ID per entitlement tag (or per position when the ACK lists bare IDs). */
+  subscriptionIds: Record<string, string>;
   simulated: boolean;
   warnings: string[];
 }
@@ -60,6 +66,12 @@ function walk(value: unknown, inherited: Udi | null, out: AckFile): void {
     } else if (/^smart_?account$/i.test(key) && typeof v === 'string') out.smartAccount ??= v;
     else if (/^virtual_?account$/i.test(key) && typeof v === 'string') out.virtualAccount ??= v;
     else if (key === 'timestamp' && typeof v === 'number') out.timestamp ??= v;
+    else if (/^trust_?code$/i.test(key) && typeof v === 'string' && v) out.trustCodes.push({ udi: here, code: v });
+    else if (/^(auth(orization)?_?codes?|slac)$/i.test(key) && (typeof v === 'string' || Array.isArray(v))) {
+      for (const code of Array.isArray(v) ? v : [v]) if (typeof code === 'string' && code) out.authorizationCodes.push({ udi: here, code });
+    } else if (/^subscription_?ids?$/i.test(key) && v && typeof v === 'object') {
+      for (const [k, id] of Object.entries(v as Json)) if (typeof id === 'string') out.subscriptionIds[Array.isArray(v) ? String(Object.keys(out.subscriptionIds).length) : k] = id;
+    }
     else if (key === 'format' && typeof v === 'string' && v.startsWith('slp-sim-')) out.simulated = true;
     else walk(v, here, out);
   }
@@ -70,7 +82,7 @@ export function readAck(bytes: Uint8Array, where: readonly string[]): AckFile {
   const container = doc.root.name === 'smartLicense' ? doc.root : null;
   const ackNode = doc.root.name === 'smartLicenseRumAck' ? doc.root : container?.children.find((c) => c.name === 'smartLicenseRumAck');
   if (!ackNode) throw new ImportError('wrong-kind', where, 'holds no <smartLicenseRumAck>: not an ACK');
-  const out: AckFile = { acknowledged: [], policy: null, smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, simulated: false, warnings: [] };
+  const out: AckFile = { acknowledged: [], policy: null, smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, trustCodes: [], authorizationCodes: [], subscriptionIds: {}, simulated: false, warnings: [] };
   const policies = container ? container.children.filter((c) => c.name === 'smartLicensePolicy') : [];
   out.policies = policies.length;
   for (const node of policies) {

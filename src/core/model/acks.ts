@@ -1,5 +1,5 @@
 import type { AckFile } from '../formats/ack.ts';
-import { type DeviceReports, type ProductInstance, newer } from './fleet.ts';
+import { type AckGrants, type DeviceReports, type ProductInstance, newer } from './fleet.ts';
 import { udiKey } from './udi.ts';
 
 /**
@@ -36,6 +36,17 @@ export function ackKeys(acks: readonly AckFile[]): string[] {
   return [...keys];
 }
 
+
+/** What an ACK grants one device of it (codes with no UDI belong to the ACK's own device); null when nothing. */
+export function grantsFor(ack: AckFile, key: string): AckGrants | null {
+  const own = ack.udi ? udiKey(ack.udi) : null;
+  const mine = (udi: AckFile['trustCodes'][number]['udi']) => (udi ? udiKey(udi) === key : own === key || own === null);
+  const trust = ack.trustCodes.find((t) => mine(t.udi))?.code ?? null;
+  const codes = ack.authorizationCodes.filter((c) => mine(c.udi)).map((c) => c.code);
+  const subs = own === null || own === key ? ack.subscriptionIds : {};
+  if (trust === null && codes.length === 0 && Object.keys(subs).length === 0) return null;
+  return { trustCode: trust, authorizationCodes: codes, subscriptionIds: { ...subs } };
+}
 
 export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<string, ProductInstance>, existingReports: ReadonlyMap<string, DeviceReports>): AckMergeResult {
   const devices = new Map<string, ProductInstance>();
@@ -89,6 +100,8 @@ export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<str
       d.smartAccount = newer(d.smartAccount, ack.smartAccount, input.file, at);
       d.virtualAccount = newer(d.virtualAccount, ack.virtualAccount, input.file, at);
       if (ack.policy) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
+      const grants = grantsFor(ack, key);
+      if (grants) d.fromAck = newer(d.fromAck, grants, input.file, at);
     }
   }
   const warnings: string[] = [];

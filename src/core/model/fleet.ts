@@ -61,10 +61,21 @@ export interface ProductInstance {
   ackCountdownBy?: Fact<number> | null;
   /** Licences in use as `show license summary|usage|all` lists them, for devices known without usage files. */
   cliLicences?: Fact<Array<{ name: string; tag: string | null; count: number | null; enforcement: string | null; licenseType: string | null; inUse: boolean }>> | null;
+  /**
+   * What the newest ACK carrying any returned for the device besides acknowledgements (issue 6): a trust code,
+   * authorization codes (SLAC), utility-mode subscription IDs. Opaque strings, kept to show and to hand back.
+   */
+  fromAck?: Fact<AckGrants> | null;
   /** Licence consumption distilled from the reports (policy/usage.ts): what the deadline rules read. */
   usage?: DeviceUsage;
   firstSeen: number;
   updatedAt: number;
+}
+
+export interface AckGrants {
+  trustCode: string | null;
+  authorizationCodes: string[];
+  subscriptionIds: Record<string, string>;
 }
 
 /** Where a report's exact bytes are: a stored file, the entry path inside its archives, a byte range. */

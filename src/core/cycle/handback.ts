@@ -1,0 +1,165 @@
+import { gzip } from '../archive/gzip.ts';
+import { writeTar } from '../archive/tar.ts';
+import type { CliParse } from '../formats/cli/index.ts';
+import { sha256Hex } from '../hash.ts';
+import { udiKey } from '../model/udi.ts';
+import { day } from '../policy/deadlines.ts';
+import { type EntryReader, safeName } from './build.ts';
+import type { Cycle, CycleDevice } from './model.ts';
+
+/**
+ * Steps 3, 5 and the optional last step of a cycle: the checklist for whoever carries the upload to the connected
+ * workstation, the per-device hand-back (the ACK's original bytes plus the exact commands), and the check that a
+ * device took its ACK (`show license status` printed afterwards shows the new `Last ACK received`).
+ */
+
+function when(ms: number): string {
+  return `${day(ms)} ${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+function bytesLabel(n: number): string {
+  return n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The one-page checklist for the connected workstation (CSSM → Reports → Usage Data Files), as lines of text. */
+export function guideLines(cycle: Cycle): string[] {
+  const upload = cycle.upload;
+  const file = upload?.name ?? '(build the upload first)';
+  const expect =
+    cycle.mode === 'per-device'
+      ? `one ACK per file, each named ACK_<the file's name> (e.g. ACK_${cycle.devices[0]?.uploadFile ?? 'file.txt'})`
+      : cycle.mode === 'bundle'
+        ? `ACK_${file} — an ACK bundle (a tar.gz holding one ACK_dev_… file per device)`
+        : `ACK_${file}`;
+  const reports = cycle.devices.reduce((n, d) => n + d.reportIds.length, 0);
+  return [
+    `SLP Offline Workbench — reporting cycle ${cycle.number}`,
+    `Smart Account: ${cycle.smartAccount ?? '(the account the devices belong to)'} · Virtual Account: ${cycle.virtualAccount}`,
+    `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`,
+    upload ? `File to carry: ${upload.name} (${bytesLabel(upload.size)}) SHA-256 ${upload.sha256}` : 'File to carry: not built yet',
+    cycle.mode === 'per-device' ? `Unpack it on the workstation: it holds ${cycle.devices.length} usage files, uploaded one by one.` : '',
+    '',
+    'On the workstation connected to Cisco:',
+    '[ ] 1. Sign in to Cisco Software Central (software.cisco.com) and open Smart Software Licensing.',
+    '[ ] 2. Go to Reports → Usage Data Files.',
+    `[ ] 3. Click "Upload Usage Data" and choose ${cycle.mode === 'per-device' ? 'each file of the tar' : file}.`,
+    `[ ] 4. When asked, choose the Smart Account${cycle.smartAccount ? ` "${cycle.smartAccount}"` : ''}, then the Virtual Account "${cycle.virtualAccount}".`,
+    '[ ] 5. Wait until the file\'s row shows its acknowledgement is ready (it can take several minutes; refresh the page).',
+    `[ ] 6. Download the acknowledgement: expect ${expect}.`,
+    '[ ] 7. Copy the ACK file(s) to the USB stick, unchanged, and bring them back.',
+    `[ ] 8. In the workbench: Reporting cycles → cycle ${cycle.number} → confirm the upload date, then import the ACK.`,
+    '',
+    'Do not upload the same file twice: CSSM rejects reports it has already received, and uploads cannot be deleted there.',
+    'If CSSM rejects the file, write down its message: the cycle can be abandoned with that reason and a new one built.',
+  ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
+}
+
+/** Where a device's hand-back lives inside the hand-back tar: one folder per device. */
+export function handBackFolder(d: Pick<CycleDevice, 'hostname' | 'udi'>): string {
+  return `${safeName(d.hostname ?? d.udi.pid)}_${safeName(d.udi.sn)}`;
+}
+
+/** The exact steps that install a device's ACK, as a script with `!` comments (pasteable into the device's CLI). */
+export function handBackScript(cycle: Cycle, d: CycleDevice, ackSha256: string | null): string {
+  if (!d.ack) return `! ${d.hostname ?? d.key}: no ACK has arrived for this device yet.\n`;
+  const name = d.ack.name;
+  const folder = handBackFolder(d);
+  const head = [
+    `! SLP Offline Workbench — hand-back for ${d.hostname ?? d.udi.pid} (${d.key})`,
+    `! Reporting cycle ${cycle.number}, Virtual Account ${cycle.virtualAccount}; ACK ${name}${ackSha256 ? ` SHA-256 ${ackSha256}` : ''}`,
+    `! ACK issued ${when(d.ack.at)} for ${d.reportIds.length} report${d.reportIds.length === 1 ? '' : 's'}.`,
+  ];
+  if (d.handBack === 'cslu' || d.handBack === 'on-prem') {
+    const server = d.handBack === 'cslu' ? 'CSLU' : 'SSM On-Prem';
+    const where =
+      d.handBack === 'cslu'
+        ? `In CSLU, import the file downloaded from Cisco ("Import from Cisco" / upload of the ACK file): choose ${folder}/${name}.`
+        : `In SSM On-Prem (disconnected mode), upload the ACK file downloaded from Cisco: choose ${folder}/${name}.`;
+    return [
+      ...head,
+      `! This device reports through ${server}: the ACK goes to ${server}, not to the device.`,
+      `! 1. ${where}`,
+      `! 2. ${server} applies the ACK to the device the next time it runs an update (seed 002 L516-522, L757-767).`,
+      `! 3. Then, on the device, check "Last ACK received" shows ${day(d.ack.at)} or later:`,
+      'show license status',
+      '',
+    ].join('\n');
+  }
+  return [
+    ...head,
+    '! 1. Copy the ACK file to the device\'s flash (from the USB stick; or use tftp:/scp: instead of usbflash0:).',
+    `copy usbflash0:${folder}/${name} bootflash:${name}`,
+    '! 2. Install it: the device prints "Import Data Successful".',
+    `license smart import bootflash:${name}`,
+    `! 3. Check that it took: "Last ACK received" must show ${day(d.ack.at)} or later.`,
+    'show license status',
+    '',
+  ].join('\n');
+}
+
+/** The hand-back's README: every device, its folder, and what to do. */
+export function handBackReadme(cycle: Cycle): string {
+  const lines = [
+    `SLP Offline Workbench — hand-back of reporting cycle ${cycle.number} (Virtual Account ${cycle.virtualAccount})`,
+    '',
+    'One folder per device: its ACK file exactly as CSSM wrote it, and commands.txt with the steps to install it.',
+    'Copy this folder to a USB stick; on each device run the commands of its folder.',
+    '',
+  ];
+  for (const d of cycle.devices) {
+    lines.push(`${handBackFolder(d)}/  ${d.hostname ?? ''} ${d.key}  ${d.ack ? d.ack.name : 'NO ACK YET'}${d.handBack !== 'device' ? ` (via ${d.handBack === 'cslu' ? 'CSLU' : 'SSM On-Prem'})` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface Verification {
+  /** Devices whose `Last ACK received` is at or after their ACK's time (minus the clock-skew allowance). */
+  verified: Array<{ key: string; lastAck: number }>;
+  /** Devices in the paste whose last ACK is older: the ACK is not installed yet. */
+  notYet: Array<{ key: string; lastAck: number | null; expected: number }>;
+  /** Devices of the paste that are not in the cycle, or print no UDI the workbench can tie to the cycle. */
+  other: string[];
+}
+
+/** An hour: the clock difference above which the documents warn that trust-code installs fail. */
+export const CLOCK_ALLOWANCE = 3_600_000;
+
+/**
+ * Which devices a `show license status` (or `all`, or tech support) pasted after hand-back proves installed
+ * their ACK. Devices are found by UDI, else by their prompt's host name.
+ */
+export function verifyFromCli(cycle: Cycle, parse: CliParse): Verification {
+  const out: Verification = { verified: [], notYet: [], other: [] };
+  const byHost = new Map(cycle.devices.filter((d) => d.hostname).map((d) => [d.hostname!.toLowerCase(), d]));
+  const byKey = new Map(cycle.devices.map((d) => [d.key, d]));
+  for (const p of parse.devices) {
+    const d = (p.udi ? byKey.get(udiKey(p.udi)) : undefined) ?? (p.host ? byHost.get(p.host.toLowerCase()) : undefined) ?? (p.facts.hostname ? byHost.get(p.facts.hostname.toLowerCase()) : undefined);
+    if (!d || !d.ack) {
+      out.other.push(p.udi ? udiKey(p.udi) : (p.host ?? 'a device without UDI'));
+      continue;
+    }
+    const last = p.facts.usageReporting?.lastAckReceived?.epochMs ?? null;
+    if (last !== null && last >= d.ack.at - CLOCK_ALLOWANCE) out.verified.push({ key: d.key, lastAck: last });
+    else out.notYet.push({ key: d.key, lastAck: last, expected: d.ack.at });
+  }
+  return out;
+}
+
+/**
+ * The hand-back tar.gz: README.txt, then per device with an ACK a folder holding its ACK file (the bytes CSSM
+ * wrote, read back from the stored import) and commands.txt. Same cycle and time → same bytes.
+ */
+export async function writeHandBack(cycle: Cycle, reader: EntryReader, now: number): Promise<{ name: string; bytes: Uint8Array; devices: number }> {
+  const files: Array<{ name: string; bytes: Uint8Array; mtime: number }> = [{ name: 'README.txt', bytes: new TextEncoder().encode(handBackReadme(cycle)), mtime: now }];
+  let devices = 0;
+  for (const d of cycle.devices) {
+    if (!d.ack) continue;
+    const ack = await reader.read(d.ack.file, d.ack.entry);
+    const folder = handBackFolder(d);
+    files.push({ name: `${folder}/${d.ack.name}`, bytes: ack, mtime: now });
+    files.push({ name: `${folder}/commands.txt`, bytes: new TextEncoder().encode(handBackScript(cycle, d, await sha256Hex(ack))), mtime: now });
+    devices++;
+  }
+  const stampText = new Date(now).toISOString().slice(0, 10);
+  return { name: `handback_cycle${cycle.number}_${safeName(cycle.virtualAccount)}_${stampText}.tar.gz`, bytes: gzip(await writeTar(files)), devices };
+}

@@ -1,0 +1,179 @@
+import type { Udi } from '../model/udi.ts';
+
+/**
+ * The offline reporting cycle (issue 6, capability 6): one guided, resumable round trip per Virtual Account —
+ * choose devices, build the upload for CSSM, carry it across, import what CSSM returned, reconcile, hand every
+ * device its ACK back, and optionally verify on the device. A cycle is one stored record; every step appends to
+ * its audit trail (who, when, which files by SHA-256). Nothing is ever deleted: a cycle can only be abandoned,
+ * with a reason, because CSSM cannot delete an upload either (FORMATS.md).
+ *
+ * Pure: the store (db/cycles.ts) persists these records, the report worker builds files, the view renders.
+ */
+
+export type CycleState = 'draft' | 'built' | 'downloaded' | 'uploaded' | 'ack-imported' | 'reconciled' | 'exported' | 'verified' | 'abandoned';
+
+/** The steps in order (abandoned is off to the side). */
+export const CYCLE_STEPS: readonly CycleState[] = ['draft', 'built', 'downloaded', 'uploaded', 'ack-imported', 'reconciled', 'exported', 'verified'];
+
+export const STATE_LABELS: Record<CycleState, string> = {
+  draft: 'Draft',
+  built: 'Upload built',
+  downloaded: 'Downloaded',
+  uploaded: 'Uploaded to CSSM',
+  'ack-imported': 'ACK imported',
+  reconciled: 'Reconciled',
+  exported: 'Device files exported',
+  verified: 'Verified',
+  abandoned: 'Abandoned',
+};
+
+/** How the upload is shaped: a CSSM upload bundle, one device's usage file as is, or one file per device in a tar. */
+export type UploadMode = 'bundle' | 'single' | 'per-device';
+
+export interface CycleFileRef {
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  /** The operator's name as typed in the workbench (there are no accounts: it is a label, not a credential). */
+  by: string;
+  /** The state this step led to; `note` for a step that does not change state (a rebuild, a partial ACK). */
+  step: CycleState | 'note';
+  message: string;
+  files: CycleFileRef[];
+}
+
+/** Where a device's ACK came from: a stored file (the ACK or ACK bundle imported) and the entry inside it. */
+export interface AckRef {
+  /** SHA-256 of the imported file. */
+  file: string;
+  fileName: string;
+  /** The entry path inside the file's archives; [] for a single ACK file. */
+  entry: string[];
+  /** The name the device's ACK is handed back under (the entry's base name, e.g. `ACK_dev_3_1790000000.txt`). */
+  name: string;
+  /** The ACK's own time, else when it was imported (ms). */
+  at: number;
+  /** How the ACK was tied to this device. */
+  via: 'udi' | 'report-ids' | 'file-name';
+}
+
+export interface CycleDevice {
+  key: string;
+  udi: Udi;
+  hostname: string | null;
+  /** `cslu`, `on-prem` or `device` (the device imports its ACK itself): decides the hand-back steps. */
+  handBack: HandBackPath;
+  /** The reports this cycle carries for the device (decimal strings). */
+  reportIds: string[];
+  /** The file inside the upload that holds the device's reports (`dev_<n>_<ts>.txt`, or the upload's own name). */
+  uploadFile: string | null;
+  /** The `<n>` of `dev_<n>_…` in a bundle: how an ACK bundle maps back when its content names no device. */
+  n: number | null;
+  /** Whether the device's file went in byte for byte (a stored usage file holding exactly these reports). */
+  verbatim: boolean | null;
+  ack: AckRef | null;
+  /** `Last ACK received` a `show license status` pasted after hand-back printed (ms), when verified. */
+  verifiedAck: number | null;
+}
+
+export type HandBackPath = 'device' | 'cslu' | 'on-prem';
+
+export interface Cycle {
+  id: string;
+  /** 1, 2, 3… in the workspace: what the operator says ("cycle 4"). */
+  number: number;
+  smartAccount: string | null;
+  virtualAccount: string;
+  mode: UploadMode;
+  state: CycleState;
+  createdAt: number;
+  updatedAt: number;
+  devices: CycleDevice[];
+  /** The built upload (kept in the outputs table by its SHA-256, so it can be downloaded again). */
+  upload: CycleFileRef | null;
+  /** The date the operator says the upload went into CSSM (ms). */
+  uploadedOn: number | null;
+  /** ACK files imported into this cycle. */
+  acks: CycleFileRef[];
+  /** The hand-back tar (ACK files + scripts), when exported. */
+  handBack: CycleFileRef | null;
+  abandoned: { at: number; reason: string } | null;
+  audit: AuditEntry[];
+}
+
+export class CycleError extends Error {
+  override readonly name = 'CycleError';
+}
+
+/** Which steps may follow which. Rebuilding and re-downloading are allowed until the upload went to CSSM. */
+const NEXT: Record<CycleState, readonly CycleState[]> = {
+  draft: ['built'],
+  built: ['built', 'downloaded'],
+  downloaded: ['built', 'downloaded', 'uploaded'],
+  uploaded: ['ack-imported', 'reconciled'],
+  'ack-imported': ['ack-imported', 'reconciled'],
+  reconciled: ['reconciled', 'exported'],
+  exported: ['exported', 'verified'],
+  verified: ['verified'],
+  abandoned: [],
+};
+
+export function canMove(from: CycleState, to: CycleState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** The cycle after one step: the state (when it changes) and one audit entry. Throws CycleError when out of order. */
+export function advance(cycle: Cycle, to: CycleState, entry: Omit<AuditEntry, 'step'>, patch: Partial<Cycle> = {}): Cycle {
+  if (!canMove(cycle.state, to)) {
+    throw new CycleError(`Cycle ${cycle.number} is ${STATE_LABELS[cycle.state].toLowerCase()}: it cannot go to "${STATE_LABELS[to]}" from there`);
+  }
+  const step: AuditEntry['step'] = to === cycle.state ? 'note' : to;
+  return { ...cycle, ...patch, state: to, updatedAt: entry.at, audit: [...cycle.audit, { ...entry, step }] };
+}
+
+/** Abandons a cycle with the operator's reason. Its files and history stay. */
+export function abandon(cycle: Cycle, reason: string, at: number, by: string): Cycle {
+  const why = reason.trim();
+  if (!why) throw new CycleError('Say why the cycle is abandoned: the reason stays in its history');
+  if (cycle.state === 'abandoned' || cycle.state === 'verified') throw new CycleError(`Cycle ${cycle.number} is ${STATE_LABELS[cycle.state].toLowerCase()}: there is nothing to abandon`);
+  return { ...cycle, state: 'abandoned', updatedAt: at, abandoned: { at, reason: why }, audit: [...cycle.audit, { at, by, step: 'abandoned', message: `Abandoned: ${why}`, files: [] }] };
+}
+
+/** A cycle whose upload may be (or has been) in CSSM: its reports must not go into another cycle. */
+export function holdsReports(cycle: Cycle): boolean {
+  return cycle.state !== 'draft' && cycle.state !== 'built' && !(cycle.state === 'abandoned' && cycle.uploadedOn === null);
+}
+
+/** A new cycle in draft, for the devices chosen. */
+export function newCycle(input: { id: string; number: number; smartAccount: string | null; virtualAccount: string; mode: UploadMode; devices: CycleDevice[]; at: number; by: string }): Cycle {
+  if (!input.virtualAccount.trim()) throw new CycleError('Choose the Virtual Account the upload goes to');
+  if (input.devices.length === 0) throw new CycleError('Choose at least one device with reports to upload');
+  if (input.mode === 'single' && input.devices.length !== 1) throw new CycleError('A single usage file carries one device: choose the bundle or one file per device for several');
+  const reports = input.devices.reduce((n, d) => n + d.reportIds.length, 0);
+  return {
+    id: input.id,
+    number: input.number,
+    smartAccount: input.smartAccount,
+    virtualAccount: input.virtualAccount.trim(),
+    mode: input.mode,
+    state: 'draft',
+    createdAt: input.at,
+    updatedAt: input.at,
+    devices: input.devices,
+    upload: null,
+    uploadedOn: null,
+    acks: [],
+    handBack: null,
+    abandoned: null,
+    audit: [{ at: input.at, by: input.by, step: 'draft', message: `Created for Virtual Account ${input.virtualAccount.trim()}: ${input.devices.length} device${input.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`, files: [] }],
+  };
+}
+
+/** Devices of the cycle whose ACK has not arrived. */
+export function awaitingAck(cycle: Cycle): CycleDevice[] {
+  return cycle.devices.filter((d) => d.ack === null);
+}
