@@ -1,7 +1,7 @@
 /** Hash routes: they work from any static server and from a USB stick, with no server-side rewrites. */
-export type Route = 'fleet' | 'deadlines' | 'import' | 'files' | 'settings' | 'cssm';
+export type Route = 'fleet' | 'deadlines' | 'cycles' | 'import' | 'files' | 'settings' | 'cssm';
 
-const ROUTES: readonly Route[] = ['fleet', 'deadlines', 'import', 'files', 'settings', 'cssm'];
+const ROUTES: readonly Route[] = ['fleet', 'deadlines', 'cycles', 'import', 'files', 'settings', 'cssm'];
 
 function parse(hash: string): Route {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
@@ -16,7 +16,7 @@ class Router {
   }
 
   go(route: Route) {
-    if (location.hash !== `#/${route}`) location.hash = `#/${route}`;
+    if (!location.hash.startsWith(`#/${route}`)) location.hash = `#/${route}`;
     this.current = route;
   }
 }

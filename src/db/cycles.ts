@@ -241,7 +241,7 @@ export async function closeReconcile(db: WorkbenchDb, id: string, at: number, by
 }
 
 /** Builds the hand-back tar.gz (ACK files + commands per device), keeps it, and moves the cycle to "exported". */
-export async function exportHandBack(db: WorkbenchDb, id: string, at: number, by: string): Promise<{ cycle: Cycle; name: string; bytes: Uint8Array }> {
+export async function exportHandBack(db: WorkbenchDb, id: string, at: number, by: string): Promise<{ cycle: Cycle; name: string; bytes: Uint8Array; sha256: string }> {
   const cycle = await load(db, id);
   if (!['reconciled', 'exported', 'verified'].includes(cycle.state)) throw new CycleError(`Cycle ${cycle.number} is not reconciled yet: import its ACK first`);
   const out = await writeHandBack(cycle, storedEntries(db), at);
@@ -253,7 +253,7 @@ export async function exportHandBack(db: WorkbenchDb, id: string, at: number, by
     if (now.state === 'verified') return now;
     return save(db, now, advance(now, 'exported', { at, by, message: `Device files exported: ${out.name} (${out.devices} device${out.devices === 1 ? '' : 's'})`, files: [ref] }, { handBack: ref }));
   });
-  return { cycle: next, name: out.name, bytes: out.bytes };
+  return { cycle: next, name: out.name, bytes: out.bytes, sha256 };
 }
 
 /** Checks pasted `show license status` output against the cycle; records the devices it proves installed their ACK. */

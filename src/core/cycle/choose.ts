@@ -14,6 +14,7 @@ export interface Candidate {
   udi: Udi;
   hostname: string | null;
   virtualAccount: string | null;
+  smartAccount: string | null;
   status: DeadlineStatus | null;
   /** The device's next deadline (ms), when one is known. */
   nextDue: number | null;
@@ -88,6 +89,7 @@ export function candidates(input: ChooseInput): Candidate[] {
       udi: d.udi,
       hostname: d.hostname?.value ?? null,
       virtualAccount: d.virtualAccount?.value ?? null,
+      smartAccount: d.smartAccount?.value ?? null,
       status: dl?.status ?? null,
       nextDue: dl?.next?.dueAt ?? null,
       unreported,

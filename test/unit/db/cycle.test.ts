@@ -45,7 +45,7 @@ async function loadFleet(db: WorkbenchDb, fleet: SimFleet): Promise<void> {
     const files = units.map((u, i) => ({ name: `${u.hostname}-${i}_all_rum.txt`, bytes: encoder.encode(usageFileOf(fleet, u)), mtime: NOW }));
     const bytes = gzip(await writeTar(files));
     const name = `demo-${va.name}.tar.gz`;
-    await storeAnalysis(db, await analyseFile(name, bytes), new Blob([bytes]), NOW);
+    await storeAnalysis(db, await analyseFile(name, bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), NOW);
   }
 }
 

@@ -1,0 +1,59 @@
+/**
+ * The report worker (issue 6): the reporting cycle's heavy steps — choosing among every device, building an upload
+ * from stored archives, reading ACK bundles, writing the hand-back — so the page stays responsive at 100,000
+ * devices. Writes go through src/db/cycles.ts, each step one transaction; cancel terminates this worker, which
+ * rolls back the step in flight.
+ */
+import * as Comlink from 'comlink';
+import type { AckInput, ReportWorkerApi } from '../src/app/report-api.ts';
+import { candidates } from '../src/core/cycle/choose.ts';
+import { fleetDeadlines } from '../src/core/policy/fleet.ts';
+import { applyReconcile, buildCycleUpload, exportHandBack, listCycles, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycles.ts';
+import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
+
+const databases = new Map<string, WorkbenchDb>();
+function database(name: string): WorkbenchDb {
+  let db = databases.get(name);
+  if (!db) {
+    db = openWorkbenchDb(name);
+    databases.set(name, db);
+  }
+  return db;
+}
+
+async function read(files: AckInput[]): Promise<AckUpload[]> {
+  return Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.blob.arrayBuffer()) })));
+}
+
+const api: ReportWorkerApi = {
+  async candidates(dbName, now, settings) {
+    const db = database(dbName);
+    const [devices, reports, cycles] = await Promise.all([db.devices.toArray(), db.reports.toArray(), listCycles(db)]);
+    const byKey = new Map(reports.map((r) => [r.key, r.reports]));
+    const deadlines = fleetDeadlines(devices, now, settings);
+    return candidates({ devices, reportsOf: (k) => byKey.get(k) ?? [], deadlines: new Map(deadlines.results.map((r) => [r.key, r])), cycles });
+  },
+  async build(dbName, cycleId, now, by, onProgress) {
+    const db = database(dbName);
+    let last = 0;
+    const built = await buildCycleUpload(db, cycleId, now, (done, total) => {
+      if (done === total || done - last >= Math.max(1, Math.floor(total / 100))) {
+        last = done;
+        onProgress(done, total);
+      }
+    });
+    return storeBuilt(db, cycleId, built, now, by);
+  },
+  async preview(dbName, cycleId, files) {
+    return previewReconcile(database(dbName), cycleId, await read(files));
+  },
+  async apply(dbName, cycleId, files, now, by) {
+    return applyReconcile(database(dbName), cycleId, await read(files), now, by);
+  },
+  async handBack(dbName, cycleId, now, by) {
+    const out = await exportHandBack(database(dbName), cycleId, now, by);
+    return { cycle: out.cycle, name: out.name, sha256: out.sha256 };
+  },
+};
+
+Comlink.expose(api);
