@@ -96,6 +96,8 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       message:
         analysis.other.acks.length > 0
           ? `${KIND_LABELS[analysis.kind]}: ${plural(s.acknowledged, 'report')} acknowledged, last ACK recorded for ${plural(s.devices, 'device')}.`
+          : analysis.other.slacRequests.length > 0 && analysis.usage.length === 0
+          ? `${KIND_LABELS[analysis.kind]}: ${plural(s.authRequests, 'request')} recorded for ${plural(s.devices, 'device')} — send ${s.authRequests === 1 ? 'it' : 'them'} to CSSM with an authorization cycle (Reporting cycles).`
           : analysis.usage.length === 0
           ? `${KIND_LABELS[analysis.kind]}: read what ${plural(s.observations, 'device')} said; ${plural(s.devices, 'product instance')} (${s.newDevices.toLocaleString('en')} new).`
           : `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,

@@ -11,7 +11,7 @@ import { type UsageFile, parseJson, readUsageFile } from './formats/usage-report
 import { sha256Hex } from './hash.ts';
 
 /** File kinds this version imports into the fleet. Others are recognised, read for inspection, not stored. */
-export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive', 'cli', 'syslog', 'ack', 'ack-bundle']);
+export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive', 'cli', 'syslog', 'ack', 'ack-bundle', 'slac-request']);
 
 export interface UsageEntry {
   /** Entry path inside nested archives ([] for the file itself): with a byte range, locates a report's bytes. */
@@ -35,7 +35,8 @@ export interface EntryReport {
 
 /** What the kinds this version does not import yet say, for `inspect` (and the import's messages). */
 export interface OtherFacts {
-  slacRequests: SlacRequestFile[];
+  /** SLAC requests and returns, each with its entry path (uploaded to CSSM as is by an authorization cycle). */
+  slacRequests: Array<SlacRequestFile & { path: string[] }>;
   acks: AckFile[];
   inventories: Inventory[];
   summary: LicenseSummary | null;
@@ -154,7 +155,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
   }
   analysis.warnings.push(...groupWarnings(entryWarnings));
 
-  if (analysis.readable && analysis.usage.length === 0 && analysis.cli.length === 0 && analysis.other.acks.length === 0) {
+  if (analysis.readable && analysis.usage.length === 0 && analysis.cli.length === 0 && analysis.other.acks.length === 0 && analysis.other.slacRequests.length === 0) {
     const failed = analysis.entries.find((e) => e.status === 'error');
     if (failed) {
       throw new ImportError('invalid', [name], `none of its device usage files could be read (first problem: ${failed.path.join(' › ')}: ${failed.note})`);
@@ -195,9 +196,9 @@ function readLeaf(
     }
     case 'slac-request': {
       const slac = readSlacRequest(bytes, where);
-      analysis.other.slacRequests.push(slac);
+      analysis.other.slacRequests.push({ ...slac, path });
       slac.warnings.forEach(warn);
-      return 'not-supported';
+      return 'read';
     }
     case 'ack': {
       const ack = readAck(bytes, where);

@@ -2,6 +2,7 @@ import type { FileAnalysis } from '../core/analyse.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
 import { ImportError } from '../core/errors.ts';
 import { ackKeys, mergeAcks } from '../core/model/acks.ts';
+import { authRequestKeys, mergeAuthRequests } from '../core/model/auth-requests.ts';
 import { mergeCli, type DeviceCliRecord } from '../core/model/device-facts.ts';
 import { keysTouched, mergeUsage, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
 import { udiKey } from '../core/model/udi.ts';
@@ -16,6 +17,8 @@ export interface ImportSummary {
   observations: number;
   /** Reports an imported ACK marked acknowledged. */
   acknowledged: number;
+  /** SLAC requests and returns recorded. */
+  authRequests: number;
 }
 
 export type StoreOutcome =
@@ -63,7 +66,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       for (const ks of hostKeys.values()) if (ks.length === 1) cliKeys.add(ks[0]!);
     }
     const acked = ackKeys(analysis.other.acks);
-    const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked])];
+    const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests)])];
     const reportKeys = [...new Set([...keys.reporters, ...acked])];
     const [oldDevices, oldReports, oldCli] = await Promise.all([db.devices.bulkGet(deviceKeys), db.reports.bulkGet(reportKeys), db.cli.bulkGet([...cliKeys])]);
     const deviceMap = new Map<string, ProductInstance>();
@@ -82,11 +85,14 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     for (const d of cli.devices) deviceMap.set(d.key, d);
     for (const r of merged.reports) reportMap.set(r.key, r);
     const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks }, deviceMap, reportMap);
-    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings, ...acks.warnings];
+    for (const d of acks.devices) deviceMap.set(d.key, d);
+    const slac = mergeAuthRequests({ file: analysis.sha256, fileName: analysis.name, importedAt: now, slac: analysis.other.slacRequests }, deviceMap);
+    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings, ...acks.warnings, ...slac.warnings];
     if (analysis.other.acks.length && acks.devices.length === 0) {
       throw new ImportError('invalid', [analysis.name], `is an ACK for no device the workbench knows (${acks.unknownDevices.slice(0, 3).join(', ') || 'it names no device'}): import the devices' usage files first`);
     }
-    if (analysis.usage.length === 0 && cli.observations === 0 && acks.devices.length === 0) {
+    if (analysis.usage.length === 0 && cli.observations === 0 && acks.devices.length === 0 && slac.requests === 0) {
+      if (analysis.other.slacRequests.length) throw new ImportError('invalid', [analysis.name], `holds no SLAC request the workbench can tie to a device (${slac.warnings[0] ?? 'every request was imported before'})`);
       // Nothing would be stored but the file itself: say why rather than keep a file that changed nothing.
       const why = cli.warnings[0] ?? analysis.warnings.find((w) => /names no device|nothing here/.test(w)) ?? 'no UDI and no known host name';
       throw new ImportError('invalid', [analysis.name], `names no device the workbench can tie its facts to (${why})`);
@@ -94,15 +100,17 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const devicesOut = new Map(merged.devices.map((d) => [d.key, d]));
     for (const d of cli.devices) devicesOut.set(d.key, d);
     for (const d of acks.devices) devicesOut.set(d.key, d);
+    for (const d of slac.devices) devicesOut.set(d.key, d);
     const reportsOut = new Map(merged.reports.map((r) => [r.key, r]));
     for (const r of acks.reports) reportsOut.set(r.key, r);
     const summary: ImportSummary = {
       devices: devicesOut.size,
-      newDevices: merged.newDevices + cli.newDevices,
+      newDevices: merged.newDevices + cli.newDevices + slac.newDevices,
       reports: merged.newReports + merged.knownReports,
       newReports: merged.newReports,
       observations: cli.observations,
       acknowledged: acks.acknowledged,
+      authRequests: slac.requests,
     };
     const file: StoredFile = {
       sha256: analysis.sha256,
@@ -125,7 +133,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       at: now,
       type: 'import',
       file: analysis.sha256,
-      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${summary.acknowledged ? `, ${summary.acknowledged} report${summary.acknowledged === 1 ? '' : 's'} acknowledged` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
+      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${summary.acknowledged ? `, ${summary.acknowledged} report${summary.acknowledged === 1 ? '' : 's'} acknowledged` : ''}${summary.authRequests ? `, ${summary.authRequests} SLAC request${summary.authRequests === 1 ? '' : 's'}` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
     });
     return { status: 'imported' as const, file, summary, warnings };
   });

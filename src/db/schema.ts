@@ -29,6 +29,8 @@ export interface StoredFile {
     observations?: number;
     /** Reports an ACK acknowledged (issue 6). */
     acknowledged?: number;
+    /** SLAC requests and returns recorded (issue 6). */
+    authRequests?: number;
   };
 }
 

@@ -48,6 +48,14 @@ export function grantsFor(ack: AckFile, key: string): AckGrants | null {
   return { trustCode: trust, authorizationCodes: codes, subscriptionIds: { ...subs } };
 }
 
+function combine(old: AckGrants, next: AckGrants): AckGrants {
+  return {
+    trustCode: next.trustCode ?? old.trustCode,
+    authorizationCodes: [...new Set([...old.authorizationCodes, ...next.authorizationCodes])],
+    subscriptionIds: { ...old.subscriptionIds, ...next.subscriptionIds },
+  };
+}
+
 export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<string, ProductInstance>, existingReports: ReadonlyMap<string, DeviceReports>): AckMergeResult {
   const devices = new Map<string, ProductInstance>();
   const reports = new Map<string, DeviceReports>();
@@ -101,7 +109,8 @@ export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<str
       d.virtualAccount = newer(d.virtualAccount, ack.virtualAccount, input.file, at);
       if (ack.policy) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
       const grants = grantsFor(ack, key);
-      if (grants) d.fromAck = newer(d.fromAck, grants, input.file, at);
+      // Codes accumulate across ACKs (a later ACK with only a trust code must not hide an earlier SLAC).
+      if (grants) d.fromAck = newer(d.fromAck, d.fromAck && d.fromAck.at <= at ? combine(d.fromAck.value, grants) : grants, input.file, at);
     }
   }
   const warnings: string[] = [];

@@ -3,7 +3,7 @@ import { COMMAND_LABELS } from '../formats/cli/index.ts';
 import { emptyFacts, type CliDate, type CliFacts, type CliPolicyClass, type SourcedDays } from '../formats/cli/types.ts';
 import { DAY } from '../policy/deadlines.ts';
 import { policyFromCli } from '../policy/from-cli.ts';
-import { type Fact, type ProductInstance, newer } from './fleet.ts';
+import { type Fact, type ProductInstance, blankDevice, newer } from './fleet.ts';
 import type { LicenceClass } from './policy.ts';
 import { udiKey } from './udi.ts';
 
@@ -104,14 +104,9 @@ export function applyCliFacts(d: ProductInstance, f: CliFacts, file: string, at:
   if (countdown?.days != null && countdown.observedAt?.epochMs != null) d.ackCountdownBy = newer(d.ackCountdownBy, countdown.observedAt.epochMs + countdown.days * DAY, file, at);
   if (f.licenses.length) {
     const inUse = (status: string | null) => !status || (/IN USE/.test(status) && !/NOT IN USE/.test(status));
-    d.cliLicences = newer(d.cliLicences, f.licenses.map((l) => ({ name: l.name, tag: l.tag, count: l.count, enforcement: l.enforcement, licenseType: l.licenseType, inUse: inUse(l.status) })), file, at);
+    d.cliLicences = newer(d.cliLicences, f.licenses.map((l) => ({ name: l.name, tag: l.tag, count: l.count, enforcement: l.enforcement, licenseType: l.licenseType, inUse: inUse(l.status), status: l.status, exportStatus: l.exportStatus })), file, at);
   }
   d.lastHeard = Math.max(d.lastHeard ?? 0, at);
-}
-
-
-function blankDevice(key: string, udi: { pid: string; sn: string }, at: number): ProductInstance {
-  return { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: at, updatedAt: at };
 }
 
 /**

@@ -60,16 +60,32 @@ export interface ProductInstance {
   reportingRequiredBy?: Fact<number> | null;
   ackCountdownBy?: Fact<number> | null;
   /** Licences in use as `show license summary|usage|all` lists them, for devices known without usage files. */
-  cliLicences?: Fact<Array<{ name: string; tag: string | null; count: number | null; enforcement: string | null; licenseType: string | null; inUse: boolean }>> | null;
+  cliLicences?: Fact<Array<{ name: string; tag: string | null; count: number | null; enforcement: string | null; licenseType: string | null; inUse: boolean; status?: string | null; exportStatus?: string | null }>> | null;
   /**
    * What the newest ACK carrying any returned for the device besides acknowledgements (issue 6): a trust code,
    * authorization codes (SLAC), utility-mode subscription IDs. Opaque strings, kept to show and to hand back.
    */
   fromAck?: Fact<AckGrants> | null;
+  /** SLAC requests and returns the device saved (issue 6), oldest first; their progress is the cycles'. */
+  authRequests?: AuthRequest[];
   /** Licence consumption distilled from the reports (policy/usage.ts): what the deadline rules read. */
   usage?: DeviceUsage;
   firstSeen: number;
   updatedAt: number;
+}
+
+/** A SLAC request (or return) file a device saved: uploaded to CSSM as is by an authorization cycle. */
+export interface AuthRequest {
+  /** `<file sha>/<entry path>#<n>`: stable across imports of the same file. */
+  id: string;
+  file: string;
+  fileName: string;
+  entry: string[];
+  kind: 'request' | 'return';
+  entitlements: Array<{ tag: string; count: number | null }>;
+  /** When the device saved it (its system information's timestamp), ms. */
+  savedAt: number | null;
+  importedAt: number;
 }
 
 export interface AckGrants {
@@ -137,6 +153,11 @@ export function newer<T>(current: Fact<T> | null | undefined, value: T | null | 
   return { value, file, at };
 }
 
+/** A device known by its UDI only, first seen now. */
+export function blankDevice(key: string, udi: Udi, at: number): ProductInstance {
+  return { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: at, updatedAt: at };
+}
+
 export function mergeUsage(input: MergeInput, existingDevices: ReadonlyMap<string, ProductInstance>, existingReports: ReadonlyMap<string, DeviceReports>): MergeResult {
   const { file, importedAt } = input;
   const devices = new Map<string, ProductInstance>();
@@ -154,7 +175,7 @@ export function mergeUsage(input: MergeInput, existingDevices: ReadonlyMap<strin
     if (old) d = { ...old, files: [...old.files], licenses: [...old.licenses] };
     else {
       created.add(key);
-      d = { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: importedAt, updatedAt: importedAt };
+      d = blankDevice(key, udi, importedAt);
     }
     if (!d.files.includes(file)) d.files.push(file);
     d.updatedAt = importedAt;

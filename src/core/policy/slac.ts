@@ -1,5 +1,5 @@
 import type { UsageEntry } from '../analyse.ts';
-import type { CliAuthorization, CliLicense } from '../formats/cli/types.ts';
+import { type CliAuthorization, type CliLicense, emptyFacts } from '../formats/cli/types.ts';
 import type { CliObservation } from '../model/device-facts.ts';
 import { entitlementName, lookupEntitlement, shortNameOf } from '../model/entitlements.ts';
 import type { ProductInstance } from '../model/fleet.ts';
@@ -77,6 +77,7 @@ export interface SlacOptions {
   /**
    * The device's CLI observations (`DeviceCliRecord.observations`): the fleet record keeps neither the
    * `show license authorization` block nor a licence's printed status, and both tell whether it is authorized.
+   * Without them the record's `cliLicences` are read (see `recordObservation`).
    */
   cliObservations?: readonly CliObservation[] | null;
 }
@@ -257,6 +258,32 @@ function ackEvidence(d: ProductInstance): SlacEvidence | null {
   };
 }
 
+/**
+ * The fleet record's licence lines as one CLI observation, when they keep the printed `status` and
+ * `exportStatus` (records written before they were kept have only `inUse`): the fleet-wide check then reads them
+ * exactly, without every device's observations. Null when the lines carry no status.
+ */
+function recordObservation(d: ProductInstance): CliObservation | null {
+  const fact = d.cliLicences;
+  const lines = fact?.value ?? [];
+  if (!fact || !lines.some((l) => l.status)) return null;
+  const licenses: CliLicense[] = lines.map((l) => ({
+    name: l.name,
+    tag: l.tag,
+    description: null,
+    count: l.count,
+    version: null,
+    status: l.status ?? null,
+    exportStatus: l.exportStatus ?? null,
+    featureName: null,
+    featureDescription: null,
+    enforcement: l.enforcement,
+    licenseType: l.licenseType,
+    truncated: false,
+  }));
+  return { source: { file: fact.file, fileName: '', command: 'usage', line: null, at: fact.at, atFromDevice: true }, facts: { ...emptyFacts(), udi: d.udi, licenses } };
+}
+
 const newestFirst = (a: SlacEvidence, b: SlacEvidence) => b.at - a.at;
 const about = (e: SlacEvidence, auth: string) => e.covers === 'any' || e.covers === auth;
 
@@ -279,7 +306,8 @@ export function slacNeeds(device: ProductInstance, opts: SlacOptions = {}): Devi
     return result('none', [], [], [], `Stack member: only the active of a device stack needs an authorization code (seed 004 L847)`);
   }
 
-  const observations = [...(opts.cliObservations ?? [])].sort((a, b) => b.source.at - a.source.at);
+  const fromRecord = opts.cliObservations ? null : recordObservation(device);
+  const observations = [...(opts.cliObservations ?? (fromRecord ? [fromRecord] : []))].sort((a, b) => b.source.at - a.source.at);
   // The newest output that printed licence statuses (`show license authorization` lists licences without one).
   const newestLicences = observations.find((o) => o.facts.licenses.some((l) => l.status)) ?? null;
   const needed: SlacNeed[] = licenceRule(device, newestLicences).map((l) => ({
@@ -323,7 +351,7 @@ export function slacNeeds(device: ProductInstance, opts: SlacOptions = {}): Devi
       needed,
       onRecord,
       refused,
-      `Needs ${list(needed.map((n) => n.authorization))}; on record: ${list([...new Set(needed.map((n) => n.by!))])}${pending ? ' — the device last said it was not authorized: install that ACK' : ''}`,
+      `Needs ${list([...new Set(needed.map((n) => n.authorization))])}; on record: ${list([...new Set(needed.map((n) => n.by!))])}${pending ? ' — the device last said it was not authorized: install that ACK' : ''}`,
     );
   }
   // One phrase per authorization: an HSECK9 licence and the throughput rule ask for the same code.

@@ -95,9 +95,17 @@ describe('analysing one input file', () => {
     );
   });
 
-  it('recognises a kind it cannot read yet and says so without reading it', async () => {
+  it('reads a SLAC request: who asks for which authorization, and where the file is', async () => {
     const analysis = await analyseFile('slac.xml', fixture('made', 'slac_request.xml'));
-    expect(analysis).toMatchObject({ kind: 'slac-request', readable: false, usage: [] });
+    expect(analysis).toMatchObject({ kind: 'slac-request', readable: true, usage: [] });
+    expect(analysis.other.slacRequests).toHaveLength(1);
+    expect(analysis.other.slacRequests[0]!.path).toEqual([]);
+    expect(analysis.other.slacRequests[0]!.requests[0]!.keys.length).toBeGreaterThan(0);
+  });
+
+  it('recognises a kind it cannot read yet and says so without reading it', async () => {
+    const analysis = await analyseFile('inventory.csv', new TextEncoder().encode('hostname,pid,serial\nsw1,C9300-24UX,FCW1\n'));
+    expect(analysis).toMatchObject({ kind: 'inventory-csv', readable: false, usage: [] });
     expect(analysis.warnings[0]).toMatch(/: importing this kind is not yet supported by this version$/);
   });
 
