@@ -11,7 +11,7 @@ import { writeTar } from '../src/core/archive/tar.ts';
 import { describeError } from '../src/core/errors.ts';
 import { simulateCssm } from '../src/core/sim/cssm.ts';
 import { type CssmLedger, emptyLedger, parseLedger } from '../src/core/sim/ledger.ts';
-import { fleetFiles, showOutputsOf, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
+import { fleetFiles, showOutputsOf, slacRequestOf, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
 import { simulateFleet } from '../src/core/sim/fleet.ts';
 import type { CssmAnswer, DemoInfo, DemoWorkerApi } from '../src/app/demo-api.ts';
 import { storeAnalysis } from '../src/db/import.ts';
@@ -73,6 +73,14 @@ const api: DemoWorkerApi = {
         onProgress({ phase: 'importing', fraction: 0.9 + (0.1 * k) / fleet.virtualAccounts.length, message: `Importing ${name}…` });
         const bytes = encoder.encode(units.map((u) => showOutputsOf(fleet, u).all).join('\n'));
         await storeAnalysis(db, await analyseFile(name, bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), Date.now());
+      }
+      // The SLAC requests of the routers waiting for their HSEC authorization, as an operator collects them.
+      const waiting = fleet.units.filter((u) => u.slacNeeded);
+      if (waiting.length) {
+        const used = new Set<string>();
+        const files = waiting.map((u) => ({ name: uniqueName(used, u.hostname, '_slac_request.txt'), bytes: encoder.encode(slacRequestOf(fleet, u)), mtime: options.now }));
+        const bytes = gzip(await writeTar(files));
+        await storeAnalysis(db, await analyseFile('demo-slac-requests.tar.gz', bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), Date.now());
       }
       const info: DemoInfo = {
         ...options,

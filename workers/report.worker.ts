@@ -6,7 +6,8 @@
  */
 import * as Comlink from 'comlink';
 import type { AckInput, ReportWorkerApi } from '../src/app/report-api.ts';
-import { candidates } from '../src/core/cycle/choose.ts';
+import { authCandidates, candidates } from '../src/core/cycle/choose.ts';
+import { slacNeeds } from '../src/core/policy/slac.ts';
 import { fleetDeadlines } from '../src/core/policy/fleet.ts';
 import { applyReconcile, buildCycleUpload, exportHandBack, listCycles, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycles.ts';
 import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
@@ -32,6 +33,17 @@ const api: ReportWorkerApi = {
     const byKey = new Map(reports.map((r) => [r.key, r.reports]));
     const deadlines = fleetDeadlines(devices, now, settings);
     return candidates({ devices, reportsOf: (k) => byKey.get(k) ?? [], deadlines: new Map(deadlines.results.map((r) => [r.key, r])), cycles });
+  },
+  async authCandidates(dbName) {
+    const db = database(dbName);
+    const [devices, cycles] = await Promise.all([db.devices.toArray(), listCycles(db)]);
+    const list = authCandidates(devices, cycles);
+    const byKey = new Map(devices.map((d) => [d.key, d]));
+    const cli = new Map((await db.cli.bulkGet(list.map((c) => c.key))).flatMap((r) => (r ? [[r.key, r.observations] as const] : [])));
+    return list.map((c) => {
+      const s = slacNeeds(byKey.get(c.key)!, { cliObservations: cli.get(c.key) ?? null });
+      return { ...c, need: s.status === 'none' ? null : s.reason };
+    });
   },
   async build(dbName, cycleId, now, by, onProgress) {
     const db = database(dbName);

@@ -1,4 +1,4 @@
-import type { Candidate } from '../core/cycle/choose.ts';
+import type { AuthCandidate, Candidate } from '../core/cycle/choose.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 import type { VaSettings } from '../core/policy/fleet.ts';
 import type { ReconcilePreview } from '../db/cycles.ts';
@@ -15,6 +15,8 @@ export interface AckInput {
 export interface ReportWorkerApi {
   /** Every device with something a new cycle could carry, with its deadline status. */
   candidates(dbName: string, now: number, settings: Record<string, VaSettings>): Promise<Candidate[]>;
+  /** Every device with a SLAC request or return no cycle carried yet, with what it needs (policy/slac.ts). */
+  authCandidates(dbName: string): Promise<Array<AuthCandidate & { need: string | null }>>;
   /** Builds the cycle's upload from the stored originals and keeps it; the cycle moves to "upload built". */
   build(dbName: string, cycleId: string, now: number, by: string, onProgress: (done: number, total: number) => void): Promise<Cycle>;
   /** What importing these files would do, before anything is written. */

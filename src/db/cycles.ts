@@ -1,7 +1,7 @@
 import { type SplitAck, splitAck } from '../core/bundle/cli-bundle.ts';
 import { type BuiltUpload, StoredEntries, buildUpload } from '../core/cycle/build.ts';
 import { verifyFromCli, writeHandBack, type Verification } from '../core/cycle/handback.ts';
-import { type Cycle, CycleError, type CycleFileRef, type CycleState, type UploadMode, type CycleDevice, abandon, advance, newCycle } from '../core/cycle/model.ts';
+import { type Cycle, CycleError, type CycleFileRef, type CycleKind, type CycleState, type UploadMode, type CycleDevice, abandon, advance, newCycle } from '../core/cycle/model.ts';
 import { type ReconcilePlan, planReconcile, planSummary, withAcks } from '../core/cycle/reconcile.ts';
 import { describeError } from '../core/errors.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
@@ -36,6 +36,7 @@ async function save(db: WorkbenchDb, before: Cycle, after: Cycle): Promise<Cycle
 }
 
 export interface CreateCycleInput {
+  kind?: CycleKind;
   smartAccount: string | null;
   virtualAccount: string;
   mode: UploadMode;
@@ -195,7 +196,7 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
       const mine = plan.matched.filter((m) => m.ref.file === input.file.sha256);
       if (!mine.length) continue;
       used.push(input.file);
-      const merged = mergeAcks({ file: input.file.sha256, importedAt: at, acks: mine.map((m) => m.ack) }, deviceMap, reportMap);
+      const merged = mergeAcks({ file: input.file.sha256, importedAt: at, acks: mine.map((m) => m.ack), usageAck: cycle.kind === 'usage' }, deviceMap, reportMap);
       for (const d of merged.devices) deviceMap.set(d.key, d);
       for (const r of merged.reports) reportMap.set(r.key, r);
       acknowledged += merged.acknowledged;
@@ -267,7 +268,8 @@ export async function verifyCycle(db: WorkbenchDb, id: string, text: string, at:
     const devices = c.devices.map((d) => (ok.has(d.key) ? { ...d, verifiedAck: ok.get(d.key)! } : d));
     const all = devices.every((d) => !d.ack || d.verifiedAck !== null);
     const to: CycleState = all ? 'verified' : c.state;
-    const message = `Verified on ${verification.verified.length} device${verification.verified.length === 1 ? '' : 's'} (show license status shows the new Last ACK received)${verification.notYet.length ? `; ${verification.notYet.length} not yet` : ''}`;
+    const proof = c.kind === 'authorization' ? 'show license authorization shows the authorization installed or returned' : 'show license status shows the new Last ACK received';
+    const message = `Verified on ${verification.verified.length} device${verification.verified.length === 1 ? '' : 's'} (${proof})${verification.notYet.length ? `; ${verification.notYet.length} not yet` : ''}`;
     return save(db, c, advance(c, to, { at, by, message, files: [] }, { devices }));
   });
   return { cycle, verification };

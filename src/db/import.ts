@@ -4,7 +4,8 @@ import { ImportError } from '../core/errors.ts';
 import { ackKeys, mergeAcks } from '../core/model/acks.ts';
 import { authRequestKeys, mergeAuthRequests } from '../core/model/auth-requests.ts';
 import { mergeCli, type DeviceCliRecord } from '../core/model/device-facts.ts';
-import { keysTouched, mergeUsage, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
+import { keysTouched, mergeUsage, newer, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
+import { clockSkew, trustCodeRequests } from '../core/policy/slac.ts';
 import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
@@ -77,6 +78,11 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     for (const r of oldCli) if (r) cliMap.set(r.key, r);
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
+    // Trust-code requests travel in usage files (17.7.1+): recorded so the device panel can follow them.
+    for (const [key, t] of trustCodeRequests(analysis.usage)) {
+      const d = merged.devices.find((x) => x.key === key);
+      if (d) d.trustRequest = newer(d.trustRequest, t.element, analysis.sha256, t.at ?? now);
+    }
     for (const d of merged.devices) deviceMap.set(d.key, d);
     const cli = mergeCli({ file: analysis.sha256, fileName: analysis.name, importedAt: now, parses: analysis.cli }, deviceMap, cliMap, (host) => {
       const ks = hostKeys.get(host.toLowerCase());
@@ -87,7 +93,13 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks }, deviceMap, reportMap);
     for (const d of acks.devices) deviceMap.set(d.key, d);
     const slac = mergeAuthRequests({ file: analysis.sha256, fileName: analysis.name, importedAt: now, slac: analysis.other.slacRequests }, deviceMap);
-    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings, ...acks.warnings, ...slac.warnings];
+    // A file dated after the operator's clock proves the device's clock runs ahead (policy/slac.ts clockSkew).
+    const skew = analysis.usage.flatMap(({ path, usage }) => {
+      const w = clockSkew(usage.systemInfo?.timestamp, now);
+      return w ? [`${[analysis.name, ...path].join(' › ')} (${usage.systemInfo?.hostname ?? 'device'}): ${w}`] : [];
+    });
+    const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings, ...acks.warnings, ...slac.warnings, ...skew.slice(0, 20)];
+    if (skew.length > 20) warnings.push(`… and ${skew.length - 20} more device files dated in the future`);
     if (analysis.other.acks.length && acks.devices.length === 0) {
       throw new ImportError('invalid', [analysis.name], `is an ACK for no device the workbench knows (${acks.unknownDevices.slice(0, 3).join(', ') || 'it names no device'}): import the devices' usage files first`);
     }

@@ -3,9 +3,11 @@
  * same run (plain inflate of the same bytes), because these machines are noisy and only ratios travel.
  * Writes BENCHMARKS.md.
  */
-import { cpus, totalmem, type } from 'node:os';
-import { writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { cpus, tmpdir, totalmem, type } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { inflate } from 'pako';
 import { analyseFile } from '../../src/core/analyse.ts';
 import { gzip, writeTar } from '../../src/core/archive/index.ts';
@@ -19,10 +21,20 @@ import { browserFigures } from './browser.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseCliText } from '../../src/core/formats/cli/index.ts';
 import { filterRows, fleetRow, NO_FILTER, sortRows } from '../../src/core/model/fleet-view.ts';
-import type { ProductInstance } from '../../src/core/model/fleet.ts';
+import { type DeviceReports, type ProductInstance, mergeUsage } from '../../src/core/model/fleet.ts';
 import type { SimFleet } from '../../src/core/sim/types.ts';
 import { fleetDeadlines } from '../../src/core/policy/fleet.ts';
 import { usageHistory } from '../../src/core/policy/usage.ts';
+import { splitAck } from '../../src/core/bundle/cli-bundle.ts';
+import { StoredEntries, buildUpload } from '../../src/core/cycle/build.ts';
+import { candidates, cycleDevices, presetSelection } from '../../src/core/cycle/choose.ts';
+import { writeHandBack } from '../../src/core/cycle/handback.ts';
+import { type Cycle, newCycle } from '../../src/core/cycle/model.ts';
+import { planReconcile, withAcks } from '../../src/core/cycle/reconcile.ts';
+import { mergeAcks } from '../../src/core/model/acks.ts';
+import { simulateCssm } from '../../src/core/sim/cssm.ts';
+import { uniqueName, usageFileOf } from '../../src/core/sim/files.ts';
+import { emptyLedger } from '../../src/core/sim/ledger.ts';
 
 const DEVICES = 10_000;
 const RUNS = 5;
@@ -44,16 +56,16 @@ function device(i: number): SimUsageDevice {
   };
 }
 
-async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
+async function time<T>(fn: () => Promise<T> | T, runs = RUNS): Promise<{ ms: number; result: T }> {
   const samples: number[] = [];
   let result!: T;
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     result = await fn();
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);
-  return { ms: samples[Math.floor(RUNS / 2)]!, result };
+  return { ms: samples[Math.floor(runs / 2)]!, result };
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -255,6 +267,129 @@ async function deadlineFigures(devices: ProductInstance[], now: number) {
   const baseline = await time(() => hosts.slice().sort());
   const run = await time(() => fleetDeadlines(devices, now));
   return { baselineMs: baseline.ms, ms: run.ms, counts: run.result.counts };
+}
+
+/** The regular files of a ustar archive, as views into it: enough to find the gzip layers of a bundle. */
+function tarFiles(tar: Uint8Array): Array<{ name: string; bytes: Uint8Array }> {
+  const ascii = new TextDecoder('latin1');
+  const field = (at: number, length: number) => ascii.decode(tar.subarray(at, at + length)).replace(/\0.*$/s, '');
+  const out: Array<{ name: string; bytes: Uint8Array }> = [];
+  for (let at = 0; at + 512 <= tar.length && tar[at] !== 0; ) {
+    const size = parseInt(field(at + 124, 12).trim(), 8);
+    if (tar[at + 156] === 0x30 || tar[at + 156] === 0) out.push({ name: field(at, 100), bytes: tar.subarray(at + 512, at + 512 + size) });
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+/**
+ * Issue 6's reporting cycle on a simulated fleet, without IndexedDB: build the CSSM upload bundle from the stored
+ * originals, reconcile the ACK bundle the simulated CSSM returns (what applyReconcile computes), write the hand-back.
+ */
+async function cycleFigures(devices: number, runs: number) {
+  const now = Date.UTC(2026, 10, 1);
+  const fleet = simulateFleet({ seed: 'bench', devices, now });
+  // The workspace after the demo's import (workers/demo.worker.ts): one tar.gz of usage files per Virtual Account,
+  // analysed and merged as the import worker does, the archive kept as the stored original under its SHA-256.
+  // Node's zlib compresses these only to keep the set-up short: any gzip stream reads back the same.
+  const s0 = performance.now();
+  const originals = new Map<string, { name: string; bytes: Uint8Array }>();
+  const deviceMap = new Map<string, ProductInstance>();
+  const reportMap = new Map<string, DeviceReports>();
+  for (const va of fleet.virtualAccounts) {
+    const units = fleet.units.filter((u) => u.virtualAccount === va.name);
+    if (units.length === 0) continue;
+    const used = new Set<string>();
+    const files = units.map((u) => ({ name: uniqueName(used, u.hostname, '_all_rum.txt'), bytes: encoder.encode(usageFileOf(fleet, u)), mtime: now }));
+    const name = `demo-${va.name.replace(/[^A-Za-z0-9._-]+/g, '_')}-usage.tar.gz`;
+    const bytes = new Uint8Array(gzipSync(await writeTar(files)));
+    const analysis = await analyseFile(name, bytes);
+    originals.set(analysis.sha256, { name, bytes });
+    const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
+    for (const d of merged.devices) deviceMap.set(d.key, d);
+    for (const r of merged.reports) reportMap.set(r.key, r);
+  }
+  // One cycle, in bundle mode, for every device with reports to upload.
+  const reportsOf = (key: string) => reportMap.get(key)?.reports ?? [];
+  const list = candidates({ devices: [...deviceMap.values()], reportsOf, deadlines: new Map(), cycles: [] });
+  const cycle = newCycle({
+    id: 'bench', number: 1, smartAccount: fleet.smartAccount.name, virtualAccount: fleet.virtualAccounts[0]!.name,
+    mode: 'bundle', devices: cycleDevices(list, presetSelection(list, 'unreported')), at: now, by: 'bench',
+  });
+  const reports = cycle.devices.reduce((n, d) => n + d.reportIds.length, 0);
+  const setupMs = performance.now() - s0;
+
+  // 1. Build: a fresh reader each run, so every run opens (inflates) the stored originals as the app does.
+  const build = await time(() => buildUpload({ cycle, reportsOf, reader: new StoredEntries(async (sha) => originals.get(sha)!), now }), runs);
+  const built = build.result;
+  if (built.verbatim !== cycle.devices.length) throw new Error(`benchmark built ${built.composed} device files from report slices`);
+
+  // Baseline: the system's tar czf of the bundle's device files (unpacked from the bundle by tar, untimed).
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'slp-bench-cycle-'));
+  let tarCzf: { ms: number };
+  try {
+    writeFileSync(join(dir, built.name), built.bytes);
+    execFileSync('tar', ['xzf', built.name, '--exclude', 'manifest.mf'], { cwd: dir });
+    mkdirSync(join(dir, 'files'));
+    for (const va of readdirSync(dir).filter((n) => n.startsWith('UD_VA_'))) execFileSync('tar', ['xzf', join(dir, va), '-C', join(dir, 'files')]);
+    const count = readdirSync(join(dir, 'files')).length;
+    if (count !== cycle.devices.length) throw new Error(`benchmark unpacked ${count} device files from the bundle`);
+    tarCzf = await time(() => execFileSync('tar', ['czf', join(dir, 'baseline.tar.gz'), '-C', join(dir, 'files'), '.']), runs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // 2. CSSM's answer (the simulator: not the workbench, one run), then what applyReconcile computes before writing.
+  const ackedAt = now + 86_400_000;
+  const c0 = performance.now();
+  const answer = await simulateCssm(built.name, built.bytes, emptyLedger(fleet.smartAccount, fleet.virtualAccounts.map((v) => v.name)), { now: ackedAt });
+  const cssmMs = performance.now() - c0;
+  if (!answer.accepted) throw new Error(`the simulated CSSM refused the bundle: ${answer.reason}`);
+  const uploaded: Cycle = { ...cycle, state: 'uploaded', devices: built.devices, upload: { name: built.name, sha256: await sha256Hex(built.bytes), size: built.bytes.length }, uploadedOn: ackedAt };
+  const reconcile = await time(async () => {
+    const file = { name: answer.name, sha256: await sha256Hex(answer.bytes), size: answer.bytes.length };
+    const split = await splitAck(answer.name, answer.bytes);
+    const acknowledgedBy = new Map<string, Map<string, string | null>>();
+    for (const d of uploaded.devices) {
+      const r = reportMap.get(d.key);
+      if (r) acknowledgedBy.set(d.key, new Map(r.reports.map((x) => [x.reportId, x.acknowledgedBy?.file ?? null])));
+    }
+    const plan = planReconcile(uploaded, [{ file, acks: split.acks }], { acknowledgedBy: (key, id) => acknowledgedBy.get(key)?.get(id) ?? null, otherCycles: [] });
+    const merged = mergeAcks({ file: file.sha256, importedAt: ackedAt, acks: plan.matched.map((m) => m.ack) }, deviceMap, reportMap);
+    return { file, plan, merged };
+  }, runs);
+  const { file, plan, merged } = reconcile.result;
+  if (plan.matched.length !== cycle.devices.length || merged.acknowledged !== reports) throw new Error(`benchmark reconciled ${plan.matched.length} devices, ${merged.acknowledged} reports`);
+  // Baseline: pako inflate of the ACK bundle's two gzip layers (the outer tar.gz, then each ACK_UD_VA_….tar.gz in it).
+  const inflateAck = await time(() => tarFiles(inflate(answer.bytes)).filter((f) => f.name.endsWith('.gz')).reduce((n, f) => n + inflate(f.bytes).length, 0), runs);
+
+  // 3. Hand-back: every device's ACK read back from the stored ACK bundle, with its commands, in one tar.gz.
+  const reconciled: Cycle = { ...uploaded, state: 'reconciled', devices: withAcks(uploaded, plan, ackedAt), acks: [file] };
+  const ackStore = () =>
+    new StoredEntries(async (sha) => {
+      if (sha !== file.sha256) throw new Error(`benchmark hand-back asked for ${sha}`);
+      return { name: answer.name, bytes: answer.bytes };
+    });
+  const handBack = await time(() => writeHandBack(reconciled, ackStore(), ackedAt), runs);
+  if (handBack.result.devices !== cycle.devices.length) throw new Error(`benchmark handed back ${handBack.result.devices} devices`);
+
+  return {
+    devices: fleet.instances.length,
+    files: cycle.devices.length,
+    reports,
+    originalsBytes: [...originals.values()].reduce((n, o) => n + o.bytes.length, 0),
+    bundleBytes: built.bytes.length,
+    ackBytes: answer.bytes.length,
+    handBackBytes: handBack.result.bytes.length,
+    runs,
+    setupMs,
+    buildMs: build.ms,
+    tarMs: tarCzf.ms,
+    cssmMs,
+    reconcileMs: reconcile.ms,
+    inflateMs: inflateAck.ms,
+    handBackMs: handBack.ms,
+  };
 }
 
 await main();

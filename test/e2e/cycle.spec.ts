@@ -89,3 +89,61 @@ test('a reporting cycle: choose, build, carry, reload, confirm, reconcile the si
   await page.getByRole('link', { name: /Deadlines/ }).click();
   await expect(page.getByTestId('tile-overdue')).toBeVisible();
 });
+
+test('an authorization cycle: a SLAC request imported with the demo goes to CSSM as is and its code comes back', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('./');
+  await page.getByRole('link', { name: /Settings/ }).click();
+  await page.getByRole('button', { name: 'Load demo data: 50 devices' }).click();
+  await expect(page.getByTestId('demo-badge')).toBeVisible({ timeout: 60_000 });
+
+  await page.goto('#/cycles/new');
+  await page.getByTestId('kind-authorization').check();
+  const rows = page.getByTestId('auth-candidate');
+  await expect(rows.first()).toBeVisible();
+  // One device: its request file goes as the device saved it.
+  const count = await rows.count();
+  for (let i = 1; i < count; i++) await rows.nth(i).getByRole('checkbox').uncheck();
+  const host = (await rows.first().locator('strong').textContent())!.trim();
+  await expect(rows.first()).toContainText(/HSEC/i);
+  // The target defaults to the Virtual Account the devices said they belong to.
+  const va = await page.getByTestId('auth-target').inputValue();
+  expect(va).not.toBe('');
+  await page.getByTestId('create-auth-cycle').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Draft');
+  await page.getByTestId('build-upload').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Upload built');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('download-upload').click();
+  const upload = await download;
+  expect(upload.suggestedFilename()).toMatch(/_slac_request_\d{8}_\d{6}\.txt$/);
+  await page.getByTestId('confirm-uploaded').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Uploaded to CSSM');
+  const cycleUrl = page.url();
+
+  await page.getByRole('link', { name: /Simulated CSSM/ }).click();
+  await page.getByRole('combobox').selectOption(va);
+  const answerDownload = page.waitForEvent('download');
+  await page.getByTestId('cssm-upload').setInputFiles({ name: upload.suggestedFilename(), mimeType: 'text/plain', buffer: readFileSync((await upload.path())!) });
+  await expect(page.getByTestId('cssm-answer')).toContainText('Accepted');
+  const answer = await answerDownload;
+
+  await page.goto(cycleUrl);
+  await page.getByTestId('ack-files').setInputFiles({ name: answer.suggestedFilename(), mimeType: 'text/plain', buffer: readFileSync((await answer.path())!) });
+  await expect(page.getByTestId('reconcile-plan')).toContainText('1 ACK matched');
+  await expect(page.getByTestId('matched')).toContainText('carries 1 authorization code');
+  await page.getByTestId('apply-reconcile').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Reconciled');
+  await page.getByTestId('cycle-device').first().getByRole('button', { name: 'Commands' }).click();
+  await expect(page.getByTestId('handback-script')).toContainText(`license smart import bootflash:${answer.suggestedFilename()}`);
+  await expect(page.getByTestId('handback-script')).toContainText('show license authorization');
+
+  // The device panel follows the request and shows the code on record.
+  await page.getByRole('link', { name: /Fleet/ }).click();
+  await page.getByRole('searchbox', { name: 'Search devices' }).fill(host);
+  await page.getByRole('table', { name: 'Devices' }).getByRole('row', { name: new RegExp(host) }).first().click();
+  await expect(page.getByTestId('device-authorization')).toContainText('Code received');
+  await expect(page.getByTestId('device-authorization')).toContainText('SLAC on record');
+  await page.getByTestId('device-authorization').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/24-device-authorization.png' });
+});

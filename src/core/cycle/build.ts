@@ -117,7 +117,9 @@ export async function buildUpload(input: BuildInput): Promise<BuiltUpload> {
   const { cycle } = input;
   const files: DeviceFile[] = [];
   for (const [i, d] of cycle.devices.entries()) {
-    files.push(await deviceFile(d, await input.reportsOf(d.key), input.reader));
+    // A SLAC request or return goes as the file the device saved; usage as the device's reports.
+    if (d.request) files.push({ bytes: await input.reader.read(d.request.file, d.request.entry), verbatim: true });
+    else files.push(await deviceFile(d, await input.reportsOf(d.key), input.reader));
     input.onProgress?.(i + 1, cycle.devices.length);
   }
   const verbatim = files.filter((f) => f.verbatim).length;
@@ -135,12 +137,19 @@ export async function buildUpload(input: BuildInput): Promise<BuiltUpload> {
     });
     return { name: bundle.name, bytes: bundle.bytes, devices, ...counts };
   }
-  const names = cycle.devices.map((d) => `${safeName(d.hostname ?? `${d.udi.pid}_${d.udi.sn}`)}_${safeName(d.udi.sn)}_usage_${stamp(input.now)}.txt`);
+  const used = new Set<string>();
+  const names = cycle.devices.map((d) => {
+    const base = `${safeName(d.hostname ?? d.udi.pid)}_${safeName(d.udi.sn)}_${d.request ? `slac_${d.request.kind}` : 'usage'}_${stamp(input.now)}`;
+    let name = `${base}.txt`;
+    for (let k = 2; used.has(name); k++) name = `${base}-${k}.txt`;
+    used.add(name);
+    return name;
+  });
   const devices = cycle.devices.map((d, i) => ({ ...d, uploadFile: names[i]!, n: null, verbatim: files[i]!.verbatim }));
   if (cycle.mode === 'single') {
     if (files.length !== 1) throw new CycleError('A single usage file carries one device');
     return { name: names[0]!, bytes: files[0]!.bytes, devices, ...counts };
   }
   const tar = await writeTar(files.map((f, i) => ({ name: names[i]!, bytes: f.bytes, mtime: input.now })));
-  return { name: `usage_files_${safeName(cycle.virtualAccount)}_${stamp(input.now)}.tar.gz`, bytes: gzip(tar), devices, ...counts };
+  return { name: `${cycle.kind === 'authorization' ? 'slac_files' : 'usage_files'}_${safeName(cycle.virtualAccount)}_${stamp(input.now)}.tar.gz`, bytes: gzip(tar), devices, ...counts };
 }

@@ -1,4 +1,4 @@
-import type { ProductInstance, StoredReport } from '../model/fleet.ts';
+import type { AuthRequest, ProductInstance, StoredReport } from '../model/fleet.ts';
 import type { Udi } from '../model/udi.ts';
 import { type DeadlineStatus, type DeviceDeadlines, day } from '../policy/deadlines.ts';
 import { type Cycle, type CycleDevice, type HandBackPath, holdsReports } from './model.ts';
@@ -115,5 +115,49 @@ export function presetSelection(list: readonly Candidate[], preset: Preset): Set
 export function cycleDevices(list: readonly Candidate[], chosen: ReadonlySet<string>): CycleDevice[] {
   return list
     .filter((c) => chosen.has(c.key) && c.unreported.length > 0)
-    .map((c) => ({ key: c.key, udi: c.udi, hostname: c.hostname, handBack: c.handBack, reportIds: [...c.unreported], uploadFile: null, n: null, verbatim: null, ack: null, verifiedAck: null }));
+    .map((c) => ({ key: c.key, udi: c.udi, hostname: c.hostname, handBack: c.handBack, reportIds: [...c.unreported], request: null, uploadFile: null, n: null, verbatim: null, ack: null, verifiedAck: null }));
+}
+
+/** A device with a SLAC request or return no cycle has carried yet (the newest one when it saved several). */
+export interface AuthCandidate {
+  key: string;
+  udi: Udi;
+  hostname: string | null;
+  virtualAccount: string | null;
+  smartAccount: string | null;
+  request: AuthRequest;
+  /** Other pending requests of the device, left for a later cycle. */
+  others: number;
+  handBack: HandBackPath;
+}
+
+export function authCandidates(devices: readonly ProductInstance[], cycles: readonly Cycle[]): AuthCandidate[] {
+  const carried = new Set<string>();
+  for (const c of cycles) if (holdsReports(c) || c.state === 'draft' || c.state === 'built') for (const d of c.devices) if (d.request) carried.add(d.request.id);
+  const out: AuthCandidate[] = [];
+  for (const d of devices) {
+    const pending = (d.authRequests ?? []).filter((r) => !carried.has(r.id));
+    if (!pending.length) continue;
+    const newest = pending.reduce((a, b) => ((b.savedAt ?? b.importedAt) >= (a.savedAt ?? a.importedAt) ? b : a));
+    out.push({ key: d.key, udi: d.udi, hostname: d.hostname?.value ?? null, virtualAccount: d.virtualAccount?.value ?? null, smartAccount: d.smartAccount?.value ?? null, request: newest, others: pending.length - 1, handBack: handBackPath(d) });
+  }
+  return out.sort((a, b) => (a.hostname ?? a.key).localeCompare(b.hostname ?? b.key));
+}
+
+export function authCycleDevices(list: readonly AuthCandidate[], chosen: ReadonlySet<string>): CycleDevice[] {
+  return list
+    .filter((c) => chosen.has(c.key))
+    .map((c) => ({
+      key: c.key,
+      udi: c.udi,
+      hostname: c.hostname,
+      handBack: c.handBack,
+      reportIds: [],
+      request: { id: c.request.id, file: c.request.file, entry: c.request.entry, kind: c.request.kind, entitlements: c.request.entitlements.map((e) => e.tag) },
+      uploadFile: null,
+      n: null,
+      verbatim: null,
+      ack: null,
+      verifiedAck: null,
+    }));
 }

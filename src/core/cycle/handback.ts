@@ -33,9 +33,11 @@ export function guideLines(cycle: Cycle): string[] {
         : `ACK_${file}`;
   const reports = cycle.devices.reduce((n, d) => n + d.reportIds.length, 0);
   return [
-    `SLP Offline Workbench — reporting cycle ${cycle.number}`,
+    `SLP Offline Workbench — ${cycle.kind === 'authorization' ? 'authorization (SLAC)' : 'reporting'} cycle ${cycle.number}`,
     `Smart Account: ${cycle.smartAccount ?? '(the account the devices belong to)'} · Virtual Account: ${cycle.virtualAccount}`,
-    `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`,
+    cycle.kind === 'authorization'
+      ? `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}: SLAC ${[...new Set(cycle.devices.map((d) => d.request?.kind))].join(' and ')} files, uploaded as the devices saved them`
+      : `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`,
     upload ? `File to carry: ${upload.name} (${bytesLabel(upload.size)}) SHA-256 ${upload.sha256}` : 'File to carry: not built yet',
     cycle.mode === 'per-device' ? `Unpack it on the workstation: it holds ${cycle.devices.length} usage files, uploaded one by one.` : '',
     '',
@@ -64,10 +66,21 @@ export function handBackScript(cycle: Cycle, d: CycleDevice, ackSha256: string |
   if (!d.ack) return `! ${d.hostname ?? d.key}: no ACK has arrived for this device yet.\n`;
   const name = d.ack.name;
   const folder = handBackFolder(d);
+  // The answer to a SLAC request or return installs like an ACK (seed 004 L658-662); it is checked with
+  // `show license authorization` rather than the last ACK.
+  const auth = d.request !== null;
+  const check = auth ? 'show license authorization' : 'show license status';
+  const expect = auth
+    ? d.request!.kind === 'return'
+      ? '"Status: NOT INSTALLED" (the authorization is returned)'
+      : '"Status: SMART AUTHORIZATION INSTALLED" for this device'
+    : `"Last ACK received" ${day(d.ack.at)} or later`;
   const head = [
     `! SLP Offline Workbench — hand-back for ${d.hostname ?? d.udi.pid} (${d.key})`,
-    `! Reporting cycle ${cycle.number}, Virtual Account ${cycle.virtualAccount}; ACK ${name}${ackSha256 ? ` SHA-256 ${ackSha256}` : ''}`,
-    `! ACK issued ${when(d.ack.at)} for ${d.reportIds.length} report${d.reportIds.length === 1 ? '' : 's'}.`,
+    `! ${auth ? 'Authorization' : 'Reporting'} cycle ${cycle.number}, Virtual Account ${cycle.virtualAccount}; ${auth ? 'answer' : 'ACK'} ${name}${ackSha256 ? ` SHA-256 ${ackSha256}` : ''}`,
+    auth
+      ? `! Issued ${when(d.ack.at)} for the SLAC ${d.request!.kind} of ${d.request!.entitlements.join(', ') || 'the device'}.`
+      : `! ACK issued ${when(d.ack.at)} for ${d.reportIds.length} report${d.reportIds.length === 1 ? '' : 's'}.`,
   ];
   if (d.handBack === 'cslu' || d.handBack === 'on-prem') {
     const server = d.handBack === 'cslu' ? 'CSLU' : 'SSM On-Prem';
@@ -80,8 +93,8 @@ export function handBackScript(cycle: Cycle, d: CycleDevice, ackSha256: string |
       `! This device reports through ${server}: the ACK goes to ${server}, not to the device.`,
       `! 1. ${where}`,
       `! 2. ${server} applies the ACK to the device the next time it runs an update (seed 002 L516-522, L757-767).`,
-      `! 3. Then, on the device, check "Last ACK received" shows ${day(d.ack.at)} or later:`,
-      'show license status',
+      `! 3. Then, on the device, check it shows ${expect}:`,
+      check,
       '',
     ].join('\n');
   }
@@ -91,8 +104,8 @@ export function handBackScript(cycle: Cycle, d: CycleDevice, ackSha256: string |
     `copy usbflash0:${folder}/${name} bootflash:${name}`,
     '! 2. Install it: the device prints "Import Data Successful".',
     `license smart import bootflash:${name}`,
-    `! 3. Check that it took: "Last ACK received" must show ${day(d.ack.at)} or later.`,
-    'show license status',
+    `! 3. Check that it took: it must show ${expect}.`,
+    check,
     '',
   ].join('\n');
 }
@@ -136,6 +149,16 @@ export function verifyFromCli(cycle: Cycle, parse: CliParse): Verification {
     const d = (p.udi ? byKey.get(udiKey(p.udi)) : undefined) ?? (p.host ? byHost.get(p.host.toLowerCase()) : undefined) ?? (p.facts.hostname ? byHost.get(p.facts.hostname.toLowerCase()) : undefined);
     if (!d || !d.ack) {
       out.other.push(p.udi ? udiKey(p.udi) : (p.host ?? 'a device without UDI'));
+      continue;
+    }
+    if (d.request) {
+      // An authorization: `show license authorization` prints its status (and when it was installed).
+      const a = p.facts.authorizations.find((x) => !x.udi || udiKey(x.udi) === d.key);
+      const status = a?.status ?? '';
+      const at = a?.installedAt?.epochMs ?? p.facts.observedAt?.epochMs ?? null;
+      const done = d.request.kind === 'return' ? /NOT INSTALLED/.test(status) : /INSTALLED/.test(status) && !/NOT INSTALLED/.test(status);
+      if (done) out.verified.push({ key: d.key, lastAck: at ?? d.ack.at });
+      else out.notYet.push({ key: d.key, lastAck: at, expected: d.ack.at });
       continue;
     }
     const last = p.facts.usageReporting?.lastAckReceived?.epochMs ?? null;

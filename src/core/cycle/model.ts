@@ -27,6 +27,12 @@ export const STATE_LABELS: Record<CycleState, string> = {
   abandoned: 'Abandoned',
 };
 
+/**
+ * What a cycle carries: device usage (RUM reports, answered by an ACK), or SLAC requests and returns (answered by
+ * a file with the authorization code, installed on the device the same way — seed 004 L658-662).
+ */
+export type CycleKind = 'usage' | 'authorization';
+
 /** How the upload is shaped: a CSSM upload bundle, one device's usage file as is, or one file per device in a tar. */
 export type UploadMode = 'bundle' | 'single' | 'per-device';
 
@@ -67,8 +73,10 @@ export interface CycleDevice {
   hostname: string | null;
   /** `cslu`, `on-prem` or `device` (the device imports its ACK itself): decides the hand-back steps. */
   handBack: HandBackPath;
-  /** The reports this cycle carries for the device (decimal strings). */
+  /** The reports this cycle carries for the device (decimal strings); none in an authorization cycle. */
   reportIds: string[];
+  /** The SLAC request or return an authorization cycle carries for the device (its stored file, uploaded as is). */
+  request: { id: string; file: string; entry: string[]; kind: 'request' | 'return'; entitlements: string[] } | null;
   /** The file inside the upload that holds the device's reports (`dev_<n>_<ts>.txt`, or the upload's own name). */
   uploadFile: string | null;
   /** The `<n>` of `dev_<n>_…` in a bundle: how an ACK bundle maps back when its content names no device. */
@@ -86,6 +94,7 @@ export interface Cycle {
   id: string;
   /** 1, 2, 3… in the workspace: what the operator says ("cycle 4"). */
   number: number;
+  kind: CycleKind;
   smartAccount: string | null;
   virtualAccount: string;
   mode: UploadMode;
@@ -149,14 +158,19 @@ export function holdsReports(cycle: Cycle): boolean {
 }
 
 /** A new cycle in draft, for the devices chosen. */
-export function newCycle(input: { id: string; number: number; smartAccount: string | null; virtualAccount: string; mode: UploadMode; devices: CycleDevice[]; at: number; by: string }): Cycle {
+export function newCycle(input: { id: string; number: number; kind?: CycleKind; smartAccount: string | null; virtualAccount: string; mode: UploadMode; devices: CycleDevice[]; at: number; by: string }): Cycle {
+  const kind = input.kind ?? 'usage';
   if (!input.virtualAccount.trim()) throw new CycleError('Choose the Virtual Account the upload goes to');
-  if (input.devices.length === 0) throw new CycleError('Choose at least one device with reports to upload');
+  if (input.devices.length === 0) throw new CycleError(kind === 'usage' ? 'Choose at least one device with reports to upload' : 'Choose at least one device with a SLAC request or return to upload');
+  if (kind === 'authorization' && input.mode === 'bundle') throw new CycleError('SLAC requests go to CSSM as the files the devices saved: one file, or one file per device');
+  if (kind === 'authorization' && input.devices.some((d) => !d.request)) throw new CycleError('Every device of an authorization cycle needs its SLAC request or return file');
   if (input.mode === 'single' && input.devices.length !== 1) throw new CycleError('A single usage file carries one device: choose the bundle or one file per device for several');
   const reports = input.devices.reduce((n, d) => n + d.reportIds.length, 0);
+  const what = kind === 'usage' ? `${reports} report${reports === 1 ? '' : 's'}` : `${input.devices.filter((d) => d.request?.kind === 'request').length} SLAC request(s), ${input.devices.filter((d) => d.request?.kind === 'return').length} return(s)`;
   return {
     id: input.id,
     number: input.number,
+    kind,
     smartAccount: input.smartAccount,
     virtualAccount: input.virtualAccount.trim(),
     mode: input.mode,
@@ -169,11 +183,38 @@ export function newCycle(input: { id: string; number: number; smartAccount: stri
     acks: [],
     handBack: null,
     abandoned: null,
-    audit: [{ at: input.at, by: input.by, step: 'draft', message: `Created for Virtual Account ${input.virtualAccount.trim()}: ${input.devices.length} device${input.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`, files: [] }],
+    audit: [{ at: input.at, by: input.by, step: 'draft', message: `Created for Virtual Account ${input.virtualAccount.trim()}: ${input.devices.length} device${input.devices.length === 1 ? '' : 's'}, ${what}`, files: [] }],
   };
 }
 
 /** Devices of the cycle whose ACK has not arrived. */
 export function awaitingAck(cycle: Cycle): CycleDevice[] {
   return cycle.devices.filter((d) => d.ack === null);
+}
+
+export type AuthRequestState = 'requested' | 'uploaded' | 'code-received' | 'installed' | 'returned';
+
+export const AUTH_STATE_LABELS: Record<AuthRequestState, string> = {
+  requested: 'Requested',
+  uploaded: 'Uploaded to CSSM',
+  'code-received': 'Code received',
+  installed: 'Installed',
+  returned: 'Returned',
+};
+
+/**
+ * Where a SLAC request or return stands, from the cycles that carried it (the cycle is the record: nothing is
+ * written to the device for each step): requested → uploaded → code received → installed, or → returned.
+ */
+export function authRequestState(requestId: string, kind: 'request' | 'return', cycles: readonly Cycle[]): { state: AuthRequestState; cycle: number | null } {
+  let best: { state: AuthRequestState; cycle: number | null } = { state: 'requested', cycle: null };
+  const rank: AuthRequestState[] = ['requested', 'uploaded', 'code-received', 'returned', 'installed'];
+  for (const c of cycles) {
+    if (!holdsReports(c)) continue;
+    const d = c.devices.find((x) => x.request?.id === requestId);
+    if (!d) continue;
+    const state: AuthRequestState = d.ack ? (kind === 'return' ? 'returned' : d.verifiedAck !== null ? 'installed' : 'code-received') : c.uploadedOn !== null ? 'uploaded' : 'requested';
+    if (rank.indexOf(state) >= rank.indexOf(best.state)) best = { state, cycle: c.number };
+  }
+  return best;
 }

@@ -104,7 +104,7 @@ export function planReconcile(cycle: Cycle, inputs: readonly AckInput[], ctx: Re
         via = 'report-ids';
         device = a.reportIds.map((id) => byReport.get(id)).find((d) => d) ?? null;
       }
-      if (!device && !named && a.reportIds.length === 0) {
+      if (!device && !named && (a.reportIds.length === 0 || cycle.kind === 'authorization')) {
         via = 'file-name';
         device = byFileName(cycle, a.file);
       }
@@ -126,9 +126,10 @@ export function planReconcile(cycle: Cycle, inputs: readonly AckInput[], ctx: Re
         say('other-account', `is for Smart Account "${a.ack.smartAccount}", but this cycle is for "${cycle.smartAccount}"`);
         continue;
       }
-      // 3. For this cycle's reports.
+      // 3. For this cycle's reports (an authorization cycle carries none: its answer is an authorization code).
+      const auth = cycle.kind === 'authorization';
       const mine = new Set(device.reportIds);
-      const ids = [...new Set(a.reportIds)];
+      const ids = auth ? [] : [...new Set(a.reportIds)];
       const inCycle = ids.filter((id) => mine.has(id));
       const extra = ids.length - inCycle.length;
       if (ids.length && inCycle.length === 0) {
@@ -148,14 +149,18 @@ export function planReconcile(cycle: Cycle, inputs: readonly AckInput[], ctx: Re
       }
       const covered = inCycle.length ? inCycle : device.reportIds;
       const before = covered.map((id) => ctx.acknowledgedBy(device.key, id)).filter((f): f is string => f !== null && f !== input.file.sha256);
-      if (before.length === covered.length) {
+      if (covered.length && before.length === covered.length) {
         say('duplicate', `acknowledges reports of ${where} that another ACK file already acknowledged (${before[0]!.slice(0, 12)}…)`);
         continue;
       }
       taken.set(device.key, `${a.path.join(' › ')}`);
       const notes: string[] = [];
       if (extra) notes.push(`also names ${plural(extra, 'report')} not in this cycle (left as they are)`);
-      if (ids.length === 0) notes.push(a.ack.warnings[0] ?? 'its content names no report: tied by its name, the cycle\'s reports are taken as acknowledged');
+      if (auth) {
+        const codes = a.ack.authorizationCodes.length;
+        if (device.request?.kind === 'return') notes.push('confirms the return of the authorization');
+        else notes.push(codes ? `carries ${plural(codes, 'authorization code')}` : 'carries no authorization code the workbench can read: install it and check show license authorization');
+      } else if (ids.length === 0) notes.push(a.ack.warnings[0] ?? 'its content names no report: tied by its name, the cycle\'s reports are taken as acknowledged');
       if (inCycle.length && inCycle.length < device.reportIds.length) notes.push(`acknowledges ${inCycle.length} of the ${device.reportIds.length} reports uploaded`);
       const udi = a.ack.udi ?? device.udi;
       const ack: AckFile = {

@@ -12,6 +12,11 @@ export interface AckMergeInput {
   file: string;
   importedAt: number;
   acks: readonly AckFile[];
+  /**
+   * False for the answer to a SLAC request or return: it grants codes but is no usage ACK, so it must not move
+   * the device's last ACK (nor its reporting deadlines) or its policy.
+   */
+  usageAck?: boolean;
 }
 
 export interface AckMergeResult {
@@ -104,10 +109,10 @@ export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<str
     for (const key of named) {
       const d = deviceFor(key);
       if (!d) continue;
-      d.lastAckReceived = newer(d.lastAckReceived, at, input.file, at);
+      if (input.usageAck !== false) d.lastAckReceived = newer(d.lastAckReceived, at, input.file, at);
       d.smartAccount = newer(d.smartAccount, ack.smartAccount, input.file, at);
       d.virtualAccount = newer(d.virtualAccount, ack.virtualAccount, input.file, at);
-      if (ack.policy) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
+      if (ack.policy && input.usageAck !== false) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
       const grants = grantsFor(ack, key);
       // Codes accumulate across ACKs (a later ACK with only a trust code must not hide an earlier SLAC).
       if (grants) d.fromAck = newer(d.fromAck, d.fromAck && d.fromAck.at <= at ? combine(d.fromAck.value, grants) : grants, input.file, at);

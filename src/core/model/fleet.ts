@@ -66,6 +66,8 @@ export interface ProductInstance {
    * authorization codes (SLAC), utility-mode subscription IDs. Opaque strings, kept to show and to hand back.
    */
   fromAck?: Fact<AckGrants> | null;
+  /** A trust-code request seen in a usage file the device (or its HA active) saved: the element's name, when. */
+  trustRequest?: Fact<string> | null;
   /** SLAC requests and returns the device saved (issue 6), oldest first; their progress is the cycles'. */
   authRequests?: AuthRequest[];
   /** Licence consumption distilled from the reports (policy/usage.ts): what the deadline rules read. */

@@ -1,4 +1,4 @@
-import { analyseFile } from '../analyse.ts';
+import { type FileAnalysis, analyseFile } from '../analyse.ts';
 import { gzip } from '../archive/gzip.ts';
 import { writeTar } from '../archive/tar.ts';
 import { readBundleManifest } from '../bundle/upload.ts';
@@ -70,9 +70,10 @@ export async function simulateCssm(name: string, bytes: Uint8Array, ledger: Cssm
   } catch (e) {
     return reject(`CSSM could not read ${describeError(e, [name])}`);
   }
+  if (analysis.kind === 'slac-request') return answerSlac(name, analysis.other.slacRequests, analysis.sha256, ledger, options);
   if (analysis.kind !== 'usage-report' && analysis.kind !== 'upload-bundle') {
     const what = analysis.kind === 'archive' ? 'an archive without a bundle manifest' : `${KIND_LABELS[analysis.kind]} (${analysis.kindReason})`;
-    return reject(`CSSM's Usage Data Files page takes a device usage file or an upload bundle; ${name} is ${what}`);
+    return reject(`CSSM's Usage Data Files page takes a device usage file, an upload bundle or a SLAC request; ${name} is ${what}`);
   }
   const broken = analysis.entries.find((e) => e.status === 'error');
   if (broken) return reject(`CSSM could not read ${[name, ...broken.path].join(' › ')}: ${broken.note}`);
@@ -136,4 +137,32 @@ export async function simulateCssm(name: string, bytes: Uint8Array, ledger: Cssm
   }
   next.uploads.push({ name, sha256: analysis.sha256, at: options.now, virtualAccounts: [...new Set(vaOfEntry.values())], reports: acknowledged, ack: out.name });
   return { accepted: true, ...out, devices: analysis.usage.length, acknowledged, ledger: next };
+}
+
+/**
+ * A SLAC request or return uploaded "as you would a RUM report" (seed 004 L658-662): the answer is a file installed
+ * on the device like an ACK. The simulator writes it in its ACK envelope with `authorization_codes` (one opaque
+ * code per requested entitlement) or, for a return, `returned: true`.
+ */
+function answerSlac(name: string, files: FileAnalysis['other']['slacRequests'], sha256: string, ledger: CssmLedger, options: CssmOptions): CssmOutcome {
+  const va = options.virtualAccount ?? ledger.virtualAccounts[0];
+  if (!va || !ledger.virtualAccounts.includes(va)) return reject(`Virtual Account "${va ?? ''}" does not exist in Smart Account "${ledger.smartAccount.name}"`);
+  const requests = files.flatMap((f) => f.requests);
+  const [first] = requests;
+  if (!first?.udi) return reject(`${name} holds no SLAC request naming a device`);
+  const isReturn = requests.every((r) => r.isReturn);
+  const codes = isReturn ? [] : requests.flatMap((r) => r.keys.map((k) => `SLAC-${new Rng(`slac|${udiKey(r.udi ?? first.udi!)}|${k.entitlement}|${options.now}`).chars(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`));
+  const body = {
+    format: 'slp-sim-ack/1',
+    simulated: `${SIMULATED_MARKER}: written by the SLP Offline Workbench simulator, not by Cisco`,
+    sudi: { udi_pid: first.udi.pid, udi_serial_number: first.udi.sn },
+    timestamp: options.now,
+    smart_account: ledger.smartAccount.name,
+    virtual_account: va,
+    acknowledgements: [],
+    ...(isReturn ? { returned: true } : { authorization_codes: codes }),
+  };
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><!-- ${SIMULATED_MARKER}: simulated CSSM answer to a SLAC ${isReturn ? 'return' : 'request'} --><smartLicense><smartLicenseRumAck><data>${JSON.stringify(body)}</data></smartLicenseRumAck></smartLicense>`;
+  const next: CssmLedger = { ...ledger, uploads: [...ledger.uploads, { name, sha256, at: options.now, virtualAccounts: [va], reports: 0, ack: `ACK_${name}` }] };
+  return { accepted: true, name: `ACK_${name}`, bytes: new TextEncoder().encode(xml), kind: 'ack', devices: 1, acknowledged: 0, ledger: next };
 }

@@ -295,3 +295,62 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
     expect(closed.audit[closed.audit.length - 1]!.message).toMatch(/1 device still without an ACK/);
   });
 });
+
+describe('authorization cycle: a SLAC request through the same machinery', () => {
+  it('imports the request, uploads it as is, reconciles the code, hands it back and verifies the install', async () => {
+    const { slacRequestOf } = await import('../../../src/core/sim/files.ts');
+    const { authCandidates, authCycleDevices } = await import('../../../src/core/cycle/choose.ts');
+    const { authRequestState } = await import('../../../src/core/cycle/model.ts');
+    const { slacNeeds } = await import('../../../src/core/policy/slac.ts');
+    const fleet = simulateFleet({ seed: 'cycle-slac', devices: 400, now: NOW });
+    const unit = fleet.units.find((u) => u.slacNeeded)!;
+    const key = udiKey(unit.members[0]!.udi);
+    const db = freshDb();
+    await loadFleet(db, fleet);
+    const lastAckBefore = (await db.devices.get(key))!.lastAckReceived ?? null;
+    const request = encoder.encode(slacRequestOf(fleet, unit));
+    const stored = await storeAnalysis(db, await analyseFile('hsec_request.txt', request), new Blob([request]), NOW);
+    expect(stored).toMatchObject({ status: 'imported', summary: { authRequests: 1 } });
+    expect((await db.devices.get(key))!.authRequests).toEqual([expect.objectContaining({ kind: 'request', file: stored.file.sha256, entry: [], fileName: 'hsec_request.txt' })]);
+
+    const list = authCandidates(await db.devices.toArray(), []);
+    expect(list.map((c) => c.key)).toEqual([key]);
+    await expect(createCycle(db, { kind: 'authorization', smartAccount: null, virtualAccount: unit.virtualAccount, mode: 'bundle', devices: authCycleDevices(list, new Set([key])) }, NOW, 'Ana')).rejects.toThrow(/one file, or one file per device/);
+    const cycle = await createCycle(db, { kind: 'authorization', smartAccount: null, virtualAccount: unit.virtualAccount, mode: 'single', devices: authCycleDevices(list, new Set([key])) }, NOW, 'Ana');
+    const requestId = cycle.devices[0]!.request!.id;
+    expect(authRequestState(requestId, 'request', await listCycles(db)).state).toBe('requested');
+    const built = await buildCycleUpload(db, cycle.id, NOW);
+    expect(Buffer.from(built.bytes).equals(Buffer.from(request))).toBe(true); // the file the device saved, as is
+    await storeBuilt(db, cycle.id, built, NOW, 'Ana');
+    await markDownloaded(db, cycle.id, NOW, 'Ana');
+    await markUploaded(db, cycle.id, NOW, NOW, 'Ana');
+    expect(authRequestState(requestId, 'request', await listCycles(db)).state).toBe('uploaded');
+    // A request already in a cycle is not offered again.
+    expect(authCandidates(await db.devices.toArray(), await listCycles(db))).toEqual([]);
+
+    const answer = await simulateCssm(built.name, built.bytes, emptyLedger(fleet.smartAccount, fleet.virtualAccounts.map((v) => v.name)), { now: NOW + DAY, virtualAccount: unit.virtualAccount });
+    if (!answer.accepted) throw new Error(answer.reason);
+    const preview = await previewReconcile(db, cycle.id, [{ name: answer.name, bytes: answer.bytes }]);
+    expect(preview.plan.matched).toHaveLength(1);
+    expect(preview.plan.matched[0]!.notes).toEqual(["carries 1 authorization code"]);
+    const applied = await applyReconcile(db, cycle.id, [{ name: answer.name, bytes: answer.bytes }], NOW + DAY, 'Ana');
+    expect(applied.cycle.state).toBe('reconciled');
+    const device = (await db.devices.get(key))!;
+    expect(device.fromAck?.value.authorizationCodes).toHaveLength(1);
+    expect(device.lastAckReceived ?? null).toEqual(lastAckBefore); // a SLAC answer is no usage ACK
+    expect(slacNeeds(device).onRecord.map((e) => e.source)).toContain('ack');
+    expect(authRequestState(requestId, 'request', await listCycles(db)).state).toBe('code-received');
+
+    const handBack = await exportHandBack(db, cycle.id, NOW + DAY, 'Ana');
+    const out = new Map(leaves(await expand(handBack.name, handBack.bytes)).map((l) => [l.path.join('/'), new TextDecoder().decode(l.bytes)]));
+    const commands = [...out].find(([k]) => k.endsWith('/commands.txt'))![1];
+    expect(commands).toContain(`license smart import bootflash:${answer.name}`);
+    expect(commands).toContain('show license authorization');
+
+    const paste = `${unit.hostname}#show license authorization\nOverall status:\n  Active: PID:${unit.members[0]!.udi.pid},SN:${unit.members[0]!.udi.sn}\n      Status: SMART AUTHORIZATION INSTALLED on Nov 21 10:00:00 2026 UTC\n      Last Confirmation code: 0c8d2a1e\n`;
+    const verified = await verifyCycle(db, cycle.id, paste, NOW + 2 * DAY, 'Ana');
+    expect(verified.verification.verified.map((v) => v.key)).toEqual([key]);
+    expect(verified.cycle.state).toBe('verified');
+    expect(authRequestState(requestId, 'request', await listCycles(db)).state).toBe('installed');
+  });
+});

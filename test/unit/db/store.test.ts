@@ -318,3 +318,29 @@ describe('store: the loop through the simulated CSSM with a bundle', () => {
     expect((await listDevices(db)).map((d) => d.lastAckReceived?.value)).toEqual([Date.UTC(2025, 11, 1, 12), Date.UTC(2025, 11, 1, 12)]);
   });
 });
+
+describe('store: trust and clocks', () => {
+  const device = {
+    udi: { pid: 'C9300-24UX', sn: 'FCW2401Z0AB' },
+    hostname: 'lab-sw-01',
+    softwareVersion: '17.12.04',
+    softwareTag: 'regid.2017-05.com.cisco.C9300,v1_727af1d9-6c39-4444-b301-863f81445b72',
+    reports: [{ reportId: '1762500001', entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 1, start: 1_760_000_000, end: 1_762_592_000 }],
+  };
+
+  it('records a trust-code request found in a usage file, and warns when the file is dated ahead of the operator\'s clock', async () => {
+    const db = freshDb();
+    const now = 1_762_600_000_000;
+    const text = writeUsageFile({ ...device, savedAt: now + 3 * 3_600_000 }, { extraXml: '<smartLicenseTrustCodeRequest><data>{}</data></smartLicenseTrustCodeRequest>' });
+    const outcome = await importBytes(db, 'ahead.txt', new TextEncoder().encode(text), now);
+    if (outcome.status !== 'imported') throw new Error('not imported');
+    expect(outcome.warnings.find((w) => w.startsWith('ahead.txt (lab-sw-01): The device\'s clock is at least 3 h ahead'))).toBeDefined();
+    const d = (await db.devices.get('PID:C9300-24UX,SN:FCW2401Z0AB'))!;
+    expect(d.trustRequest).toMatchObject({ value: 'smartLicenseTrustCodeRequest', file: outcome.file.sha256 });
+
+    // A file dated behind the operator's clock says nothing: an old file looks the same.
+    const db2 = freshDb();
+    const behind = await importBytes(db2, 'old.txt', new TextEncoder().encode(writeUsageFile({ ...device, savedAt: now - 30 * 86_400_000 })), now);
+    expect(behind.status === 'imported' && behind.warnings.some((w) => /clock/.test(w))).toBe(false);
+  });
+});
