@@ -10,6 +10,8 @@ import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
 import { sha256Hex } from '../src/core/hash.ts';
 import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportWorkerApi } from '../src/app/import-api.ts';
 import { findFile, storeAnalysis } from '../src/db/import.ts';
+import { cyclesAwaiting } from '../src/db/cycles.ts';
+import { ackKeys } from '../src/core/model/acks.ts';
 import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
 
 const databases = new Map<string, WorkbenchDb>();
@@ -85,6 +87,9 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       return { ...base, sha256, kind: outcome.file.kind, status: 'duplicate', message: `Already imported as ${outcome.file.name}: nothing changed.` };
     }
     const s = outcome.summary;
+    // An ACK imported here answers a cycle waiting for it: say so, so the cycle gets it too.
+    const cycles = analysis.other.acks.length ? await cyclesAwaiting(db, ackKeys(analysis.other.acks)) : [];
+    const hint = cycles.length ? ` It answers reporting cycle ${cycles.join(', ')}: import it there too to record it in the cycle and hand it back.` : '';
     return {
       ...base,
       sha256,
@@ -95,7 +100,7 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       status: 'imported',
       message:
         analysis.other.acks.length > 0
-          ? `${KIND_LABELS[analysis.kind]}: ${plural(s.acknowledged, 'report')} acknowledged, last ACK recorded for ${plural(s.devices, 'device')}.`
+          ? `${KIND_LABELS[analysis.kind]}: ${plural(s.acknowledged, 'report')} acknowledged, last ACK recorded for ${plural(s.devices, 'device')}.${hint}`
           : analysis.other.slacRequests.length > 0 && analysis.usage.length === 0
           ? `${KIND_LABELS[analysis.kind]}: ${plural(s.authRequests, 'request')} recorded for ${plural(s.devices, 'device')} — send ${s.authRequests === 1 ? 'it' : 'them'} to CSSM with an authorization cycle (Reporting cycles).`
           : analysis.usage.length === 0

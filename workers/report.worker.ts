@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { AckInput, ReportWorkerApi } from '../src/app/report-api.ts';
 import { authCandidates, candidates } from '../src/core/cycle/choose.ts';
-import { slacNeeds } from '../src/core/policy/slac.ts';
+import { fleetSlacFlags, slacNeeds } from '../src/core/policy/slac.ts';
 import { fleetDeadlines } from '../src/core/policy/fleet.ts';
 import { applyReconcile, buildCycleUpload, exportHandBack, listCycles, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycles.ts';
 import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
@@ -40,10 +40,14 @@ const api: ReportWorkerApi = {
     const list = authCandidates(devices, cycles);
     const byKey = new Map(devices.map((d) => [d.key, d]));
     const cli = new Map((await db.cli.bulkGet(list.map((c) => c.key))).flatMap((r) => (r ? [[r.key, r.observations] as const] : [])));
-    return list.map((c) => {
+    const candidates = list.map((c) => {
       const s = slacNeeds(byKey.get(c.key)!, { cliObservations: cli.get(c.key) ?? null });
       return { ...c, need: s.status === 'none' ? null : s.reason };
     });
+    // Devices using a licence that needs an authorization with none on record and no request waiting.
+    const asking = new Set(list.map((c) => c.key));
+    const missing = fleetSlacFlags(devices.filter((d) => !asking.has(d.key))).map((f) => ({ key: f.key, hostname: byKey.get(f.key)?.hostname?.value ?? null, reason: f.reason }));
+    return { candidates, missing };
   },
   async build(dbName, cycleId, now, by, onProgress) {
     const db = database(dbName);

@@ -16,7 +16,7 @@ export interface ReportWorkerApi {
   /** Every device with something a new cycle could carry, with its deadline status. */
   candidates(dbName: string, now: number, settings: Record<string, VaSettings>): Promise<Candidate[]>;
   /** Every device with a SLAC request or return no cycle carried yet, with what it needs (policy/slac.ts). */
-  authCandidates(dbName: string): Promise<Array<AuthCandidate & { need: string | null }>>;
+  authCandidates(dbName: string): Promise<{ candidates: Array<AuthCandidate & { need: string | null }>; missing: Array<{ key: string; hostname: string | null; reason: string }> }>;
   /** Builds the cycle's upload from the stored originals and keeps it; the cycle moves to "upload built". */
   build(dbName: string, cycleId: string, now: number, by: string, onProgress: (done: number, total: number) => void): Promise<Cycle>;
   /** What importing these files would do, before anything is written. */

@@ -282,6 +282,13 @@ export async function abandonCycle(db: WorkbenchDb, id: string, reason: string, 
   });
 }
 
+/** Numbers of the cycles uploaded to CSSM and still waiting for an ACK of one of these devices. */
+export async function cyclesAwaiting(db: WorkbenchDb, keys: readonly string[]): Promise<number[]> {
+  const wanted = new Set(keys);
+  const open = await db.cycles.filter((c) => c.state === 'uploaded' || c.state === 'ack-imported').toArray();
+  return open.filter((c) => c.devices.some((d) => !d.ack && wanted.has(d.key))).map((c) => c.number);
+}
+
 /** A stored output (upload or hand-back) by its hash. */
 export async function outputBlob(db: WorkbenchDb, sha256: string): Promise<Blob | null> {
   return (await db.outputs.get(sha256))?.blob ?? null;

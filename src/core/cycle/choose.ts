@@ -49,7 +49,10 @@ export function candidates(input: ChooseInput): Candidate[] {
   // Reports held by a cycle that may have reached CSSM, and each device's latest such cycle.
   const held = new Map<string, Map<string, number>>();
   const last = new Map<string, { number: number; at: number }>();
+  // Cycles built but not yet carried: their reports may still be sent, so choosing them again is only warned.
+  const pending = new Map<string, number>();
   for (const c of input.cycles) {
+    if (c.state === 'draft' || c.state === 'built') for (const d of c.devices) pending.set(d.key, c.number);
     if (!holdsReports(c)) continue;
     for (const d of c.devices) {
       let m = held.get(d.key);
@@ -81,6 +84,8 @@ export function candidates(input: ChooseInput): Candidate[] {
     if (lastCycle && (d.lastReportEnd ?? 0) <= lastCycle.at && unreported.length === 0) {
       warnings.push(`no usage file newer than cycle ${lastCycle.number} (${day(lastCycle.at)}): save a fresh one on the device (license smart save usage unreported file bootflash:usage.txt) and import it`);
     }
+    const draft = pending.get(d.key);
+    if (draft !== undefined && unreported.length) warnings.push(`is also in cycle ${draft}, not downloaded yet: send its reports in one cycle only (abandon the other), or CSSM rejects the second upload`);
     const due = dl !== null && DUE_STATUSES.includes(dl.status);
     if (reports.length === 0 && due) warnings.push('is due but no usage file of it was imported: save its usage on the device and import the file first');
     if (reports.length === 0 && !due && !inEarlierCycle.length) continue;

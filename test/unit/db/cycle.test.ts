@@ -17,6 +17,7 @@ import {
   buildCycleUpload,
   closeReconcile,
   createCycle,
+  cyclesAwaiting,
   exportHandBack,
   listCycles,
   markDownloaded,
@@ -266,6 +267,9 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
     const list = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles: [] });
     const picked = cycleDevices(list, new Set(list.filter((c) => c.unreported.length).slice(0, 2).map((c) => c.key)));
     const draft = await createCycle(db, { smartAccount: null, virtualAccount: va, mode: 'bundle', devices: picked }, NOW, 'Ana');
+    // Choosing the same devices again while the draft exists is warned, not hidden.
+    const twice = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles: await listCycles(db) });
+    expect(twice.find((c) => c.key === picked[0]!.key)!.warnings).toContain('is also in cycle 1, not downloaded yet: send its reports in one cycle only (abandon the other), or CSSM rejects the second upload');
     await expect(markUploaded(db, draft.id, NOW, NOW, 'Ana')).rejects.toThrow(/cannot go to "Uploaded to CSSM"/);
     await expect(abandonCycle(db, draft.id, '  ', NOW, 'Ana')).rejects.toThrow(/Say why/);
     const gone = await abandonCycle(db, draft.id, 'wrong devices', NOW + 1, 'Ana');
@@ -287,7 +291,10 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
     const ack = await simulateCssm(first.name, first.bytes, ledger(), { now: NOW + DAY, virtualAccount: va });
     if (!ack.accepted) throw new Error(ack.reason);
     expect(ack.name).toBe(`ACK_${first.name}`);
+    expect(await cyclesAwaiting(db, [built.devices[0]!.key])).toEqual([2]);
     const partial = await applyReconcile(db, second.id, [{ name: ack.name, bytes: ack.bytes }], NOW + DAY, 'Ana');
+    expect(await cyclesAwaiting(db, [built.devices[0]!.key])).toEqual([]);
+    expect(await cyclesAwaiting(db, [built.devices[1]!.key])).toEqual([2]);
     expect(partial.cycle.state).toBe('ack-imported');
     expect(partial.plan.unmatched.map((u) => u.key)).toEqual([built.devices[1]!.key]);
     const closed = await closeReconcile(db, second.id, NOW + DAY, 'Ana');
