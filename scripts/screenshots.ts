@@ -54,6 +54,28 @@ try {
   await page.getByRole('link', { name: /Deadlines/ }).click();
   await page.getByTestId('tile-overdue').waitFor();
   await page.screenshot({ path: 'docs/screenshot-deadlines.png' });
+
+  // A reporting cycle of the demo: built, carried to the simulated CSSM, its ACK bundle shown before it is applied.
+  await page.goto(`${base}#/cycles/new`);
+  await page.getByTestId('operator').fill('Ana Lima');
+  await page.getByTestId('candidate').first().waitFor({ timeout: 60_000 });
+  await page.getByTestId('preset-unreported').click();
+  await page.getByTestId('create-cycle').click();
+  await page.getByTestId('build-upload').click();
+  const uploadDownload = page.waitForEvent('download');
+  await page.getByTestId('download-upload').click({ timeout: 60_000 });
+  const upload = await uploadDownload;
+  await page.getByTestId('confirm-uploaded').click();
+  await page.getByTestId('cycle-state').filter({ hasText: 'Uploaded to CSSM' }).waitFor();
+  const cycleUrl = page.url();
+  await page.getByRole('link', { name: /Simulated CSSM/ }).click();
+  const ackDownload = page.waitForEvent('download');
+  await page.getByTestId('cssm-upload').setInputFiles({ name: upload.suggestedFilename(), mimeType: 'application/gzip', buffer: readFileSync((await upload.path())!) });
+  const ack = await ackDownload;
+  await page.goto(cycleUrl);
+  await page.getByTestId('ack-files').setInputFiles({ name: ack.suggestedFilename(), mimeType: 'application/gzip', buffer: readFileSync((await ack.path())!) });
+  await page.getByTestId('reconcile-plan').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: 'docs/screenshot-cycle.png' });
   await browser.close();
 } finally {
   if (server.pid) process.kill(-server.pid);
