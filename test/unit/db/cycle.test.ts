@@ -193,6 +193,25 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
     expect(verified.cycle.audit[verified.cycle.audit.length - 1]!.message).toMatch(/^Verified on 1 device/);
   });
 
+  it('a cycle per Virtual Account for the rest of the fleet: afterwards every report of the 1,000 devices is acknowledged', async () => {
+    let ledger = emptyLedger(fleet.smartAccount, fleet.virtualAccounts.map((v) => v.name));
+    for (const v of fleet.virtualAccounts.filter((x) => x.name !== va)) {
+      if (!fleet.units.some((u) => u.virtualAccount === v.name && u.reports.length)) continue;
+      const { cycle, built } = await uploadedCycle(db, fleet, v.name);
+      const answer = await simulateCssm(built.name, built.bytes, ledger, { now: NOW + 2 * DAY });
+      if (!answer.accepted) throw new Error(answer.reason);
+      ledger = answer.ledger;
+      const applied = await applyReconcile(db, cycle.id, [{ name: answer.name, bytes: answer.bytes }], NOW + 2 * DAY, 'Ana');
+      expect(applied.plan.unexpected).toEqual([]);
+      expect(applied.cycle.state).toBe('reconciled');
+    }
+    const reports = (await db.reports.toArray()).flatMap((r) => r.reports);
+    expect(reports.length).toBeGreaterThan(1000);
+    expect(reports.filter((r) => !r.acknowledgedBy)).toEqual([]);
+    const cycles = await listCycles(db);
+    expect(cycles.length).toBe(new Set(fleet.units.filter((u) => u.reports.length).map((u) => u.virtualAccount)).size);
+  }, 60_000);
+
   it('leaves already uploaded reports out of the next cycle and says so', async () => {
     const devices = await db.devices.toArray();
     const reports = new Map((await db.reports.toArray()).map((r) => [r.key, r.reports]));
