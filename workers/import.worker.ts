@@ -12,17 +12,8 @@ import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportWorkerA
 import { findFile, storeAnalysis } from '../src/db/import.ts';
 import { cyclesAwaiting } from '../src/db/cycles.ts';
 import { ackKeys } from '../src/core/model/acks.ts';
-import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
+import { database, type WorkbenchDb } from '../src/db/schema.ts';
 
-const databases = new Map<string, WorkbenchDb>();
-function database(name: string): WorkbenchDb {
-  let db = databases.get(name);
-  if (!db) {
-    db = openWorkbenchDb(name);
-    databases.set(name, db);
-  }
-  return db;
-}
 
 /** Joins a reason and a conclusion as two sentences, whatever punctuation the reason ends with. */
 function sentence(reason: string, then: string): string {

@@ -10,17 +10,8 @@ import { authCandidates, candidates } from '../src/core/cycle/choose.ts';
 import { fleetSlacFlags, slacNeeds } from '../src/core/policy/slac.ts';
 import { fleetDeadlines } from '../src/core/policy/fleet.ts';
 import { applyReconcile, buildCycleUpload, exportHandBack, listCycles, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycles.ts';
-import { openWorkbenchDb, type WorkbenchDb } from '../src/db/schema.ts';
+import { database } from '../src/db/schema.ts';
 
-const databases = new Map<string, WorkbenchDb>();
-function database(name: string): WorkbenchDb {
-  let db = databases.get(name);
-  if (!db) {
-    db = openWorkbenchDb(name);
-    databases.set(name, db);
-  }
-  return db;
-}
 
 async function read(files: AckInput[]): Promise<AckUpload[]> {
   return Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.blob.arrayBuffer()) })));

@@ -135,3 +135,15 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
   db.version(5).stores({ cycles: 'id, number', outputs: 'sha256, cycleId' });
   return db;
 }
+
+const opened = new Map<string, WorkbenchDb>();
+
+/** The workbench database of this name, opened once per worker (or page) and kept open for its next jobs. */
+export function database(name: string): WorkbenchDb {
+  let db = opened.get(name);
+  if (!db) {
+    db = openWorkbenchDb(name);
+    opened.set(name, db);
+  }
+  return db;
+}

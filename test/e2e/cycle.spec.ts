@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expand, leaves } from '../../src/core/archive/index.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, loadDemo, test } from './fixtures.ts';
 
 /**
  * The reporting cycle from choose to hand-back, in the demo workspace, with a reload in the middle: the cycle is
@@ -8,10 +8,7 @@ import { expect, test } from './fixtures.ts';
  */
 test('a reporting cycle: choose, build, carry, reload, confirm, reconcile the simulated ACK, hand back, verify', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto('./');
-  await page.getByRole('link', { name: /Settings/ }).click();
-  await page.getByRole('button', { name: 'Load demo data: 50 devices' }).click();
-  await expect(page.getByTestId('demo-badge')).toBeVisible({ timeout: 60_000 });
+  await loadDemo(page);
 
   await page.getByRole('link', { name: /Reporting cycles/ }).click();
   await page.getByTestId('operator').fill('Ana Lima');
@@ -92,10 +89,7 @@ test('a reporting cycle: choose, build, carry, reload, confirm, reconcile the si
 
 test('an authorization cycle: a SLAC request imported with the demo goes to CSSM as is and its code comes back', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('./');
-  await page.getByRole('link', { name: /Settings/ }).click();
-  await page.getByRole('button', { name: 'Load demo data: 50 devices' }).click();
-  await expect(page.getByTestId('demo-badge')).toBeVisible({ timeout: 60_000 });
+  await loadDemo(page);
 
   await page.goto('#/cycles/new');
   await page.getByTestId('kind-authorization').check();

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
-import { expect, test } from './fixtures.ts';
+import { expect, loadDemo, test } from './fixtures.ts';
 
 const count = async (page: import('@playwright/test').Page, status: string) =>
   Number(/(\d[\d,]*)\s*$/.exec((await page.getByTestId(`count-${status}`).textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
 
 test('the demo fleet shows overdue and due-soon devices with their reasons, and the calendar reads back', async ({ page }) => {
-  await page.goto('./#/settings');
-  await page.getByRole('button', { name: 'Load demo data: 50 devices' }).click();
-  await expect(page.getByTestId('demo-badge')).toBeVisible({ timeout: 60_000 });
+  await loadDemo(page);
   await page.getByRole('link', { name: /Deadlines/ }).click();
   await expect(page.getByRole('heading', { name: 'Deadlines' })).toBeVisible();
 

@@ -53,3 +53,11 @@ export async function importFiles(page: Page, files: Array<{ name: string; mimeT
 export async function waitForRows(page: Page, count: number): Promise<void> {
   await expect(page.locator('[data-testid="import-row"]:not([data-status="queued"]):not([data-status="working"])')).toHaveCount(count);
 }
+
+/** Loads the 50-device demo from Settings and waits for its badge. */
+export async function loadDemo(page: Page): Promise<void> {
+  await page.goto('./');
+  await page.getByRole('link', { name: /Settings/ }).click();
+  await page.getByRole('button', { name: 'Load demo data: 50 devices' }).click();
+  await expect(page.getByTestId('demo-badge')).toBeVisible({ timeout: 60_000 });
+}
