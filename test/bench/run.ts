@@ -194,7 +194,7 @@ Statuses: ${Object.entries(deadlines.counts).map(([s, n]) => `${s} ${n.toLocaleS
 On the machine above, in this one Node process. The simulated fleet (seed \`bench\`) of ${cycles.map((c) => c.devices.toLocaleString('en')).join(' and of ')} devices,
 imported as the demo does it: one tar.gz of usage files per Virtual Account, analysed and merged, each archive kept as
 the stored original (${cycles.map((c) => `${fmt(mb(c.originalsBytes))} MB`).join(' and ')}). One cycle in bundle mode carries every device with reports to upload.
-${cycles.map((c) => `${c.runs === 1 ? 'One run' : `Median of ${c.runs} runs`} at ${c.devices.toLocaleString('en')} devices`).join(', ')}; setting up (simulate, write and import the usage
+${cycles.map((c, i) => `${c.runs === 1 ? 'one run' : `median of ${c.runs} runs`} at ${c.devices.toLocaleString('en')} devices`.replace(/^./, (x) => (i === 0 ? x.toUpperCase() : x))).join(', ')}; setting up (simulate, write and import the usage
 files) took ${cycles.map((c) => `${fmt(c.setupMs / 1000, 0)} s`).join(' and ')} and is not counted.
 
 | Devices | Device files (reports) | Bundle | Build | \`tar czf\` — baseline | Ratio | Reconcile | Inflate the ACK bundle — baseline | Ratio | Hand-back | Ratio to inflate |

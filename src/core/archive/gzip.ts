@@ -100,9 +100,13 @@ export async function gunzipFast(bytes: Uint8Array, where: readonly string[], bu
   return concat(chunks, produced);
 }
 
-export function gzip(bytes: Uint8Array): Uint8Array {
-  // mtime 0 in the header keeps output byte-identical for the same input (simulator determinism).
-  return pakoGzip(bytes, { level: 6 });
+/**
+ * gzip with mtime 0 in the header, so the same input gives the same bytes (simulator determinism, reproducible
+ * uploads). Level 0 ("stored") is for layers holding already compressed files: deflating them again saves nothing
+ * and costs ~25× the time (measured: 372 ms vs 14 ms on a 3.35 MB .tar.gz).
+ */
+export function gzip(bytes: Uint8Array, level: 0 | 6 = 6): Uint8Array {
+  return pakoGzip(bytes, { level });
 }
 
 export function concat(chunks: readonly Uint8Array[], total = chunks.reduce((n, c) => n + c.length, 0)): Uint8Array {

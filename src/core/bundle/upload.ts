@@ -54,7 +54,8 @@ export async function writeUploadBundle(input: UploadBundleInput): Promise<Uploa
     lines.push(`Name: /${vaFile}`, `Specification-VA: ${va.name}`, `Specification-VA-ID: ${va.id}`, '');
   }
   const manifest = { name: 'manifest.mf', bytes: new TextEncoder().encode(lines.join('\n')), mtime: input.timestamp };
-  return { name: `UD_SA_${ts}.tar.gz`, bytes: gzip(await writeTar([manifest, ...files])), entries };
+  // The outer layer holds already compressed UD_VA files: stored, not deflated again.
+  return { name: `UD_SA_${ts}.tar.gz`, bytes: gzip(await writeTar([manifest, ...files]), 0), entries };
 }
 
 /** The Virtual Account each `UD_VA_…` file of a bundle belongs to, from its manifest.mf. */

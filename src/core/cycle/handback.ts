@@ -174,15 +174,16 @@ export function verifyFromCli(cycle: Cycle, parse: CliParse): Verification {
  */
 export async function writeHandBack(cycle: Cycle, reader: EntryReader, now: number): Promise<{ name: string; bytes: Uint8Array; devices: number }> {
   const files: Array<{ name: string; bytes: Uint8Array; mtime: number }> = [{ name: 'README.txt', bytes: new TextEncoder().encode(handBackReadme(cycle)), mtime: now }];
-  let devices = 0;
-  for (const d of cycle.devices) {
-    if (!d.ack) continue;
-    const ack = await reader.read(d.ack.file, d.ack.entry);
+  const withAck = cycle.devices.filter((d) => d.ack);
+  const acks = await Promise.all(withAck.map((d) => reader.read(d.ack!.file, d.ack!.entry)));
+  // All hashes at once: one WebCrypto round trip per small file, one after the other, was most of the time.
+  const hashes = await Promise.all(acks.map((a) => sha256Hex(a)));
+  withAck.forEach((d, i) => {
     const folder = handBackFolder(d);
-    files.push({ name: `${folder}/${d.ack.name}`, bytes: ack, mtime: now });
-    files.push({ name: `${folder}/commands.txt`, bytes: new TextEncoder().encode(handBackScript(cycle, d, await sha256Hex(ack))), mtime: now });
-    devices++;
-  }
+    files.push({ name: `${folder}/${d.ack!.name}`, bytes: acks[i]!, mtime: now });
+    files.push({ name: `${folder}/commands.txt`, bytes: new TextEncoder().encode(handBackScript(cycle, d, hashes[i]!)), mtime: now });
+  });
+  const devices = withAck.length;
   const stampText = new Date(now).toISOString().slice(0, 10);
   return { name: `handback_cycle${cycle.number}_${safeName(cycle.virtualAccount)}_${stampText}.tar.gz`, bytes: gzip(await writeTar(files)), devices };
 }

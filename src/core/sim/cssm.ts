@@ -133,7 +133,7 @@ export async function simulateCssm(name: string, bytes: Uint8Array, ledger: Cssm
     }
     const inner = [];
     for (const [vaFile, acks] of byVaFile) inner.push({ name: `ACK_${vaFile}`, bytes: gzip(await writeTar(acks)), mtime: options.now });
-    out = { name: `ACK_${name}`, bytes: gzip(await writeTar(inner)), kind: 'ack-bundle' };
+    out = { name: `ACK_${name}`, bytes: gzip(await writeTar(inner), 0), kind: 'ack-bundle' };
   }
   next.uploads.push({ name, sha256: analysis.sha256, at: options.now, virtualAccounts: [...new Set(vaOfEntry.values())], reports: acknowledged, ack: out.name });
   return { accepted: true, ...out, devices: analysis.usage.length, acknowledged, ledger: next };
