@@ -11,7 +11,7 @@ import { writeTar } from '../src/core/archive/tar.ts';
 import { describeError } from '../src/core/errors.ts';
 import { simulateCssm } from '../src/core/sim/cssm.ts';
 import { type CssmLedger, emptyLedger, parseLedger } from '../src/core/sim/ledger.ts';
-import { fleetFiles, showOutputsOf, slacRequestOf, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
+import { fleetFiles, licenseSummaryOf, showOutputsOf, slacRequestOf, uniqueName, usageFileOf } from '../src/core/sim/files.ts';
 import { simulateFleet } from '../src/core/sim/fleet.ts';
 import type { CssmAnswer, DemoInfo, DemoWorkerApi } from '../src/app/demo-api.ts';
 import { storeAnalysis } from '../src/db/import.ts';
@@ -82,6 +82,9 @@ const api: DemoWorkerApi = {
         const bytes = gzip(await writeTar(files));
         await storeAnalysis(db, await analyseFile('demo-slac-requests.tar.gz', bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), Date.now());
       }
+      // The CSSM licence summary, as downloaded for SD-WAN Manager's offline mode (Entitlements).
+      const summaryBytes = await licenseSummaryOf(fleet);
+      await storeAnalysis(db, await analyseFile('demo-license-summary.tar.gz', summaryBytes), new Blob([summaryBytes as Uint8Array<ArrayBuffer>]), Date.now());
       const info: DemoInfo = {
         ...options,
         loadedAt: Date.now(),

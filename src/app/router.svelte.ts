@@ -1,7 +1,7 @@
 /** Hash routes: they work from any static server and from a USB stick, with no server-side rewrites. */
-export type Route = 'fleet' | 'deadlines' | 'cycles' | 'import' | 'files' | 'settings' | 'cssm';
+export type Route = 'fleet' | 'deadlines' | 'cycles' | 'entitlements' | 'import' | 'files' | 'settings' | 'cssm';
 
-const ROUTES: readonly Route[] = ['fleet', 'deadlines', 'cycles', 'import', 'files', 'settings', 'cssm'];
+const ROUTES: readonly Route[] = ['fleet', 'deadlines', 'cycles', 'entitlements', 'import', 'files', 'settings', 'cssm'];
 
 function parse(hash: string): Route {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';

@@ -11,7 +11,7 @@ import { type UsageFile, parseJson, readUsageFile } from './formats/usage-report
 import { sha256Hex } from './hash.ts';
 
 /** File kinds this version imports into the fleet. Others are recognised, read for inspection, not stored. */
-export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive', 'cli', 'syslog', 'ack', 'ack-bundle', 'slac-request']);
+export const READABLE_KINDS: ReadonlySet<FileKind> = new Set(['usage-report', 'upload-bundle', 'archive', 'cli', 'syslog', 'ack', 'ack-bundle', 'slac-request', 'license-summary']);
 
 export interface UsageEntry {
   /** Entry path inside nested archives ([] for the file itself): with a byte range, locates a report's bytes. */
@@ -155,7 +155,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
   }
   analysis.warnings.push(...groupWarnings(entryWarnings));
 
-  if (analysis.readable && analysis.usage.length === 0 && analysis.cli.length === 0 && analysis.other.acks.length === 0 && analysis.other.slacRequests.length === 0) {
+  if (analysis.readable && analysis.usage.length === 0 && analysis.cli.length === 0 && analysis.other.acks.length === 0 && analysis.other.slacRequests.length === 0 && summaryJson.length === 0) {
     const failed = analysis.entries.find((e) => e.status === 'error');
     if (failed) {
       throw new ImportError('invalid', [name], `none of its device usage files could be read (first problem: ${failed.path.join(' › ')}: ${failed.note})`);
@@ -222,7 +222,7 @@ function readLeaf(
     }
     case 'license-summary':
       summaryJson.push({ path: path.join('/') || analysis.name, json: parseJson(text(), where, () => 'the licence summary') });
-      return 'not-supported';
+      return 'read';
     default:
       return 'not-supported';
   }

@@ -6,6 +6,7 @@ import { authRequestKeys, mergeAuthRequests } from '../core/model/auth-requests.
 import { mergeCli, type DeviceCliRecord } from '../core/model/device-facts.ts';
 import { keysTouched, mergeUsage, newer, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
 import { clockSkew, trustCodeRequests } from '../core/policy/slac.ts';
+import { NO_ACCOUNT, diffLines, mergeSummary, summaryDiff, toStored } from '../core/entitlements/summary.ts';
 import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
@@ -20,6 +21,9 @@ export interface ImportSummary {
   acknowledged: number;
   /** SLAC requests and returns recorded. */
   authRequests: number;
+  /** Licences of a licence summary, and what it changed against the one it replaced. */
+  licences: number;
+  summaryChanges: string[];
 }
 
 export type StoreOutcome =
@@ -51,7 +55,14 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       else if (e.host) hosts.add(e.host.toLowerCase());
     }
   }
-  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli], async () => {
+  const licenceSummary = analysis.other.summary;
+  if (licenceSummary) {
+    // A summary replaces the account's whole licence picture: a partial one would silently drop licences.
+    const broken = analysis.entries.find((e) => e.status === 'error');
+    if (broken) throw new ImportError('invalid', [analysis.name, ...broken.path], `cannot be read (${broken.note}): a licence summary is imported whole or not at all`);
+    if (licenceSummary.licenses.length === 0 && licenceSummary.devices.length === 0 && licenceSummary.virtualAccounts.length === 0) throw new ImportError('invalid', [analysis.name], `holds no licence and no device the workbench can read as a CSSM licence summary${licenceSummary.warnings[0] ? ` (${licenceSummary.warnings[0]})` : ''}`);
+  }
+  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli, db.summaries], async () => {
     const earlier = await db.files.get(analysis.sha256);
     if (earlier) return { status: 'duplicate' as const, file: earlier };
 
@@ -67,7 +78,8 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       for (const ks of hostKeys.values()) if (ks.length === 1) cliKeys.add(ks[0]!);
     }
     const acked = ackKeys(analysis.other.acks);
-    const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests)])];
+    const summaryKeys = (licenceSummary?.devices ?? []).map((d) => udiKey(d.udi));
+    const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests), ...summaryKeys])];
     const reportKeys = [...new Set([...keys.reporters, ...acked])];
     const [oldDevices, oldReports, oldCli] = await Promise.all([db.devices.bulkGet(deviceKeys), db.reports.bulkGet(reportKeys), db.cli.bulkGet([...cliKeys])]);
     const deviceMap = new Map<string, ProductInstance>();
@@ -93,6 +105,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks }, deviceMap, reportMap);
     for (const d of acks.devices) deviceMap.set(d.key, d);
     const slac = mergeAuthRequests({ file: analysis.sha256, fileName: analysis.name, importedAt: now, slac: analysis.other.slacRequests }, deviceMap);
+    for (const d of slac.devices) deviceMap.set(d.key, d);
     // A file dated after the operator's clock proves the device's clock runs ahead (policy/slac.ts clockSkew).
     const skew = analysis.usage.flatMap(({ path, usage }) => {
       const w = clockSkew(usage.systemInfo?.timestamp, now);
@@ -103,7 +116,32 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     if (analysis.other.acks.length && acks.devices.length === 0) {
       throw new ImportError('invalid', [analysis.name], `is an ACK for no device the workbench knows (${acks.unknownDevices.slice(0, 3).join(', ') || 'it names no device'}): import the devices' usage files first`);
     }
-    if (analysis.usage.length === 0 && cli.observations === 0 && acks.devices.length === 0 && slac.requests === 0) {
+    let summaryChanges: string[] = [];
+    const summaryDevices: ProductInstance[] = [];
+    if (licenceSummary) {
+      // A piece that does not name its Smart Account belongs to the one account the workspace knows, if only one.
+      const accounts = await db.summaries.toCollection().primaryKeys();
+      const key = licenceSummary.smartAccount ?? (accounts.length === 1 ? accounts[0]! : NO_ACCOUNT);
+      const earlier = (await db.summaries.get(key)) ?? null;
+      if (earlier && earlier.generated && licenceSummary.generated && licenceSummary.generated < earlier.generated) {
+        throw new ImportError('invalid', [analysis.name], `is older (generated ${licenceSummary.generated}) than the summary already imported for ${key} (${earlier.generated}, from ${earlier.fileName}): nothing replaced`);
+      }
+      const mergedSummary = mergeSummary(earlier, licenceSummary);
+      summaryChanges = diffLines(summaryDiff(earlier, mergedSummary, now));
+      await db.summaries.put(toStored(licenceSummary, mergedSummary, key, analysis.sha256, analysis.name, now, earlier, summaryChanges));
+      // CSSM knows which Virtual Account each device is in: known devices learn it (as of the summary's date).
+      const at = Date.parse(licenceSummary.generated ?? '') || now;
+      for (const sd of licenceSummary.devices) {
+        const old = deviceMap.get(udiKey(sd.udi));
+        if (!old || !sd.virtualAccount) continue;
+        const d = { ...old, files: old.files.includes(analysis.sha256) ? old.files : [...old.files, analysis.sha256], updatedAt: now };
+        d.virtualAccount = newer(d.virtualAccount, sd.virtualAccount, analysis.sha256, at);
+        if (licenceSummary.smartAccount) d.smartAccount = newer(d.smartAccount, licenceSummary.smartAccount, analysis.sha256, at);
+        deviceMap.set(d.key, d);
+        summaryDevices.push(d);
+      }
+    }
+    if (analysis.usage.length === 0 && cli.observations === 0 && acks.devices.length === 0 && slac.requests === 0 && !licenceSummary) {
       if (analysis.other.slacRequests.length) throw new ImportError('invalid', [analysis.name], `holds no SLAC request the workbench can tie to a device (${slac.warnings[0] ?? 'every request was imported before'})`);
       // Nothing would be stored but the file itself: say why rather than keep a file that changed nothing.
       const why = cli.warnings[0] ?? analysis.warnings.find((w) => /names no device|nothing here/.test(w)) ?? 'no UDI and no known host name';
@@ -113,6 +151,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     for (const d of cli.devices) devicesOut.set(d.key, d);
     for (const d of acks.devices) devicesOut.set(d.key, d);
     for (const d of slac.devices) devicesOut.set(d.key, d);
+    for (const d of summaryDevices) devicesOut.set(d.key, d);
     const reportsOut = new Map(merged.reports.map((r) => [r.key, r]));
     for (const r of acks.reports) reportsOut.set(r.key, r);
     const summary: ImportSummary = {
@@ -123,6 +162,8 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       observations: cli.observations,
       acknowledged: acks.acknowledged,
       authRequests: slac.requests,
+      licences: licenceSummary?.licenses.length ?? 0,
+      summaryChanges,
     };
     const file: StoredFile = {
       sha256: analysis.sha256,
@@ -145,7 +186,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       at: now,
       type: 'import',
       file: analysis.sha256,
-      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${summary.acknowledged ? `, ${summary.acknowledged} report${summary.acknowledged === 1 ? '' : 's'} acknowledged` : ''}${summary.authRequests ? `, ${summary.authRequests} SLAC request${summary.authRequests === 1 ? '' : 's'}` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
+      message: `Imported ${analysis.name} (${KIND_LABELS[analysis.kind]}): ${summary.devices} device${summary.devices === 1 ? '' : 's'} (${summary.newDevices} new), ${summary.reports} report${summary.reports === 1 ? '' : 's'} (${summary.newReports} new)${summary.observations ? `, ${summary.observations} device output${summary.observations === 1 ? '' : 's'} of show commands` : ''}${summary.acknowledged ? `, ${summary.acknowledged} report${summary.acknowledged === 1 ? '' : 's'} acknowledged` : ''}${summary.authRequests ? `, ${summary.authRequests} SLAC request${summary.authRequests === 1 ? '' : 's'}` : ''}${summary.licences ? `, ${summary.licences} licence${summary.licences === 1 ? '' : 's'} of a CSSM summary${summary.summaryChanges.length ? ` (${summary.summaryChanges.length} change${summary.summaryChanges.length === 1 ? '' : 's'})` : ''}` : ''}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`,
     });
     return { status: 'imported' as const, file, summary, warnings };
   });

@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { EntryReport } from '../core/analyse.ts';
 import type { Cycle } from '../core/cycle/model.ts';
+import type { StoredSummary } from '../core/entitlements/summary.ts';
 import type { FileKind } from '../core/formats/classify.ts';
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
@@ -31,6 +32,8 @@ export interface StoredFile {
     acknowledged?: number;
     /** SLAC requests and returns recorded (issue 6). */
     authRequests?: number;
+    /** Licences of a CSSM licence summary (issue 7). */
+    licences?: number;
   };
 }
 
@@ -80,6 +83,7 @@ export type WorkbenchDb = Dexie & {
   cli: EntityTable<DeviceCliRecord, 'key'>;
   cycles: EntityTable<Cycle, 'id'>;
   outputs: EntityTable<StoredOutput, 'sha256'>;
+  summaries: EntityTable<StoredSummary, 'smartAccount'>;
 };
 
 export const DB_NAME = 'slp-workbench';
@@ -133,6 +137,8 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
     });
   // v5 (issue 6): reporting cycles and the files the workbench wrote for them. New tables only.
   db.version(5).stores({ cycles: 'id, number', outputs: 'sha256, cycleId' });
+  // v6 (issue 7): the CSSM licence summary, one record per Smart Account (a newer one replaces it). New table only.
+  db.version(6).stores({ summaries: 'smartAccount' });
   return db;
 }
 

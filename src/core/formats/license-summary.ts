@@ -6,12 +6,28 @@ import { type Udi, udiFromJson } from '../model/udi.ts';
  * any file of the archive, and the workbench's own `slp-summary/1` layout (manifest.json + one folder per
  * Virtual Account holding licenses.json and devices.json). What it does not recognise it names in warnings.
  */
+/** One line of a licence's `license_details`: a purchase (prepaid) or a subscription (postpaid). */
+export interface SummaryLicenseDetail {
+  billing: string | null;
+  quantity: number | null;
+  status: string | null;
+  licenseType: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  subscriptionId: string | null;
+}
+
 export interface SummaryLicense {
   virtualAccount: string | null;
   tag: string | null;
   displayName: string | null;
+  /** Sum of the detail lines' quantities (else `prepaid_entitled`). */
   quantity: number | null;
   inUse: number | null;
+  /** `prepaid_entitled`, `prepaid_reserved` as CSSM states them. */
+  entitled: number | null;
+  reserved: number | null;
+  details: SummaryLicenseDetail[];
   status: string | null;
   enforced: boolean | null;
   exportRestricted: boolean | null;
@@ -34,6 +50,8 @@ export interface LicenseSummary {
   generated: string | null;
   smartAccount: string | null;
   virtualAccounts: string[];
+  /** Whether the account's list of Virtual Accounts was given (the accounts JSON): then it is the whole list. */
+  accountsListed: boolean;
   licenses: SummaryLicense[];
   devices: SummaryDevice[];
   warnings: string[];
@@ -48,7 +66,7 @@ const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.i
 
 /** Reads the JSON files of a summary (path inside the archive → parsed JSON). */
 export function readLicenseSummary(files: ReadonlyArray<{ path: string; json: unknown }>): LicenseSummary {
-  const out: LicenseSummary = { format: null, generated: null, smartAccount: null, virtualAccounts: [], licenses: [], devices: [], warnings: [], simulated: false };
+  const out: LicenseSummary = { format: null, generated: null, smartAccount: null, virtualAccounts: [], accountsListed: false, licenses: [], devices: [], warnings: [], simulated: false };
   const addVa = (name: string | null) => {
     if (name && !out.virtualAccounts.includes(name)) out.virtualAccounts.push(name);
   };
@@ -70,6 +88,7 @@ export function readLicenseSummary(files: ReadonlyArray<{ path: string; json: un
     }
     if (Array.isArray(o.accounts)) {
       understood = true;
+      out.accountsListed = true;
       for (const a of o.accounts.map(obj)) {
         if (!a) continue;
         out.smartAccount ??= str(a.name);
@@ -96,6 +115,17 @@ export function readLicenseSummary(files: ReadonlyArray<{ path: string; json: un
           billing: str(first?.billing_type),
           subscriptionId: str(first?.subscription_id),
           endDate: str(first?.end_date),
+          entitled: num(l.prepaid_entitled),
+          reserved: num(l.prepaid_reserved),
+          details: details.map((d) => ({
+            billing: str(d.billing_type),
+            quantity: num(d.quantity),
+            status: str(d.status),
+            licenseType: str(d.license_type),
+            startDate: str(d.start_date),
+            endDate: str(d.end_date),
+            subscriptionId: str(d.subscription_id),
+          })),
         });
       }
     }
