@@ -2,6 +2,7 @@ import { Dexie, type EntityTable } from 'dexie';
 import type { EntryReport } from '../core/analyse.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 import type { StoredSummary } from '../core/entitlements/summary.ts';
+import type { Assignment } from '../core/compliance/assignments.ts';
 import type { FileKind } from '../core/formats/classify.ts';
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
@@ -43,7 +44,7 @@ export interface StoredBytes {
   blob: Blob;
 }
 
-export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings' | 'cycle';
+export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings' | 'cycle' | 'assignment';
 
 /** Small named records of workspace state (the demo's description, the simulated CSSM's ledger). */
 export interface KeyValue {
@@ -84,6 +85,7 @@ export type WorkbenchDb = Dexie & {
   cycles: EntityTable<Cycle, 'id'>;
   outputs: EntityTable<StoredOutput, 'sha256'>;
   summaries: EntityTable<StoredSummary, 'smartAccount'>;
+  assignments: EntityTable<Assignment, 'id'>;
 };
 
 export const DB_NAME = 'slp-workbench';
@@ -139,6 +141,8 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
   db.version(5).stores({ cycles: 'id, number', outputs: 'sha256, cycleId' });
   // v6 (issue 7): the CSSM licence summary, one record per Smart Account (a newer one replaces it). New table only.
   db.version(6).stores({ summaries: 'smartAccount' });
+  // v7 (issue 7): licence assignments (SD-WAN Manager style); released ones stay, with who and why. New table only.
+  db.version(7).stores({ assignments: 'id, deviceKey' });
   return db;
 }
 

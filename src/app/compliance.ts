@@ -1,0 +1,16 @@
+import { compliance, type ComplianceResult } from '../core/compliance/compliance.ts';
+import type { Assignment } from '../core/compliance/assignments.ts';
+import type { StoredSummary } from '../core/entitlements/summary.ts';
+import type { ProductInstance } from '../core/model/fleet.ts';
+
+/**
+ * Compliance as the Fleet and Entitlements views show it: only once licences are managed here (a licence summary
+ * was imported or a licence assigned) — a fleet of switches reporting usage has no SD-WAN Manager to be out of
+ * compliance with.
+ */
+export function workspaceCompliance(summaries: readonly StoredSummary[] | undefined, devices: readonly ProductInstance[] | undefined, assignments: readonly Assignment[] | undefined, now: number): ComplianceResult | null {
+  if (!summaries || !devices || !assignments) return null;
+  if (summaries.length === 0 && assignments.length === 0) return null;
+  const summary = [...summaries].sort((a, b) => b.importedAt - a.importedAt)[0] ?? null;
+  return compliance({ summary, devices, assignments, lastSync: null, lastUsageReport: null, now });
+}

@@ -1,0 +1,65 @@
+import { type AssignRequest, type Assignment, type RuleFinding, type RuleSettings, assign, release } from '../core/compliance/assignments.ts';
+import type { StoredSummary } from '../core/entitlements/summary.ts';
+import type { ProductInstance } from '../core/model/fleet.ts';
+import type { WorkbenchDb } from './schema.ts';
+
+/**
+ * Licence assignments (issue 7), SD-WAN Manager style: each assign or release is one transaction that checks the
+ * documented rules against the fleet, the licence summary and every active assignment as they are now. Released
+ * assignments are kept, with who released them, when and why.
+ */
+
+const SETTINGS_KEY = 'sdwan-settings';
+export const DEFAULT_RULE_SETTINGS: RuleSettings = { multipleEntitlement: false };
+
+export async function readRuleSettings(db: WorkbenchDb): Promise<RuleSettings> {
+  const v = (await db.kv.get(SETTINGS_KEY))?.value as Partial<RuleSettings> | undefined;
+  return { ...DEFAULT_RULE_SETTINGS, ...(v ?? {}) };
+}
+
+export async function writeRuleSettings(db: WorkbenchDb, settings: RuleSettings, at: number): Promise<void> {
+  await db.transaction('rw', [db.kv, db.events], async () => {
+    await db.kv.put({ key: SETTINGS_KEY, value: settings });
+    await db.events.add({ at, type: 'settings', file: null, message: `Multiple entitlement ${settings.multipleEntitlement ? 'on: up to three licences per device' : 'off: one licence per device'}` });
+  });
+}
+
+export function activeAssignments(db: WorkbenchDb): Promise<Assignment[]> {
+  return db.assignments.filter((a) => a.releasedAt === null).toArray();
+}
+
+/** The summary holding this Virtual Account (else the only one), or null before any summary. */
+export function summaryFor(summaries: readonly StoredSummary[], virtualAccount: string): StoredSummary | null {
+  return summaries.find((s) => s.virtualAccounts.includes(virtualAccount)) ?? (summaries.length === 1 ? summaries[0]! : null);
+}
+
+let counter = 0;
+const newId = () => `a-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+export async function assignLicences(db: WorkbenchDb, req: AssignRequest, at: number, by: string): Promise<{ assigned: Assignment[]; findings: RuleFinding[] }> {
+  return db.transaction('rw', [db.assignments, db.devices, db.summaries, db.kv, db.events], async () => {
+    const found = await db.devices.bulkGet(req.deviceKeys);
+    const devices = new Map<string, ProductInstance>();
+    for (const d of found) if (d) devices.set(d.key, d);
+    const [summaries, active, settings] = await Promise.all([db.summaries.toArray(), activeAssignments(db), readRuleSettings(db)]);
+    const out = assign(req, { devices, summary: summaryFor(summaries, req.virtualAccount), active, settings, now: at }, at, by, newId);
+    if (out.assignments.length) {
+      await db.assignments.bulkAdd(out.assignments);
+      const first = out.assignments[0]!;
+      await db.events.add({ at, type: 'assignment', file: null, message: `Assigned ${first.name} (${first.billing}${first.subscriptionId ? `, ${first.subscriptionId}` : ''}) in ${first.virtualAccount} to ${out.assignments.length} device${out.assignments.length === 1 ? '' : 's'} (by ${by})` });
+    }
+    return { assigned: out.assignments, findings: out.findings };
+  });
+}
+
+export async function releaseAssignments(db: WorkbenchDb, ids: readonly string[], at: number, by: string, reason: string): Promise<Assignment[]> {
+  return db.transaction('rw', [db.assignments, db.events], async () => {
+    const active = await activeAssignments(db);
+    const released = release(active, ids, at, by, reason);
+    if (released.length) {
+      await db.assignments.bulkPut(released);
+      await db.events.add({ at, type: 'assignment', file: null, message: `Released ${released.length} assignment${released.length === 1 ? '' : 's'} (by ${by}${reason ? `: ${reason}` : ''})` });
+    }
+    return released;
+  });
+}

@@ -1,0 +1,71 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { analyseFile } from '../../../src/core/analyse.ts';
+import { compliance } from '../../../src/core/compliance/compliance.ts';
+import { writeUsageFile } from '../../../src/core/sim/usage-file.ts';
+import { activeAssignments, assignLicences, readRuleSettings, releaseAssignments, writeRuleSettings } from '../../../src/db/assignments.ts';
+import { storeAnalysis } from '../../../src/db/import.ts';
+import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
+
+let counter = 0;
+const NOW = Date.UTC(2026, 10, 20, 9);
+const encoder = new TextEncoder();
+const TAG = 'regid.2018-12.com.cisco.DNA_P_100M_A,1.0_8b3e1d54';
+const HSEC = 'regid.2019-03.com.cisco.DNA_HSEC,1.0_509c41ab';
+
+async function fleetOfRouters(n: number): Promise<{ db: WorkbenchDb; keys: string[] }> {
+  const db = openWorkbenchDb(`assign-${++counter}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  const keys: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const udi = { pid: 'C8300-1N1S-4T2X', sn: `FGL0000${i}` };
+    const text = writeUsageFile({ udi, hostname: `edge-${i}`, softwareVersion: '17.12.04', softwareTag: 'regid.2020-06.com.cisco.C8000,v1_x', savedAt: NOW - 86_400_000, reports: [{ reportId: `${1000 + i}`, entitlementTag: TAG, count: 1, start: 1760000000, end: 1762592000 }] });
+    const bytes = encoder.encode(text);
+    await storeAnalysis(db, await analyseFile(`edge-${i}.txt`, bytes), new Blob([bytes]), NOW);
+    keys.push(`PID:${udi.pid},SN:${udi.sn}`);
+  }
+  const summary = { virtual_account: { name: 'WAN' }, summary: [
+    { tag: TAG, display_name: 'DNA Advantage 100M', prepaid_entitled: 3, prepaid_inuse: 0, license_details: [{ billing_type: 'PREPAID', quantity: 3, license_type: 'TERM', end_date: '2029-12-31' }] },
+    { tag: HSEC, display_name: 'HSEC', prepaid_entitled: 5, prepaid_inuse: 0, license_details: [{ billing_type: 'PREPAID', quantity: 5, license_type: 'PERPETUAL' }] },
+  ] };
+  const bytes = encoder.encode(JSON.stringify(summary));
+  await storeAnalysis(db, await analyseFile('wan.json', bytes), new Blob([bytes]), NOW);
+  return { db, keys };
+}
+
+describe('licence assignments in the store', () => {
+  it('assigns what the rules allow, refuses the rest with the rule, releases with history, and compliance follows', async () => {
+    const { db, keys } = await fleetOfRouters(4);
+    const state = async () => compliance({ summary: (await db.summaries.toArray())[0]!, devices: await db.devices.toArray(), assignments: await activeAssignments(db), lastSync: null, lastUsageReport: null, now: NOW });
+    expect((await state()).causes.map((c) => c.cause)).toEqual(['devices-without-licence']);
+
+    // 1000 Mbps without HSEC: every device refused, nothing written.
+    const refused = await assignLicences(db, { deviceKeys: keys, virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null, throughputMbps: 1000 }, NOW, 'Ana');
+    expect(refused.assigned).toEqual([]);
+    expect(refused.findings.filter((f) => f.rule === 'hsec-above-250')).toHaveLength(4);
+    expect(await db.assignments.count()).toBe(0);
+
+    // Postpaid for a licence bought prepaid: refused as a whole.
+    const postpaid = await assignLicences(db, { deviceKeys: keys, virtualAccount: 'WAN', tag: TAG, billing: 'postpaid', msla: true, subscriptionId: 'Sub1' }, NOW, 'Ana');
+    expect(postpaid.assigned).toEqual([]);
+    expect(postpaid.findings.some((f) => f.severity === 'block' && f.deviceKey === null)).toBe(true);
+
+    // Four devices, three bought: all assigned (SD-WAN Manager does not block), over-assignment is a compliance cause.
+    const ok = await assignLicences(db, { deviceKeys: keys, virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null }, NOW, 'Ana');
+    expect(ok.assigned).toHaveLength(4);
+    expect(ok.assigned[0]).toMatchObject({ deviceKey: keys[0], virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', by: 'Ana', releasedAt: null });
+    expect((await state()).causes.map((c) => c.cause)).toEqual(['over-assigned']);
+    // One licence per device while multiple entitlement is off.
+    const second = await assignLicences(db, { deviceKeys: [keys[0]!], virtualAccount: 'WAN', tag: HSEC, billing: 'prepaid', msla: false, subscriptionId: null, role: 'other' }, NOW, 'Ana');
+    expect(second.findings.map((f) => f.rule)).toContain('entitlements-per-device');
+    await writeRuleSettings(db, { multipleEntitlement: true }, NOW);
+    expect(await readRuleSettings(db)).toEqual({ multipleEntitlement: true });
+
+    const released = await releaseAssignments(db, [ok.assigned[3]!.id], NOW + 1, 'Ben', 'device decommissioned');
+    expect(released).toHaveLength(1);
+    expect((await db.assignments.get(ok.assigned[3]!.id))).toMatchObject({ releasedAt: NOW + 1, releasedBy: 'Ben', releaseReason: 'device decommissioned' });
+    expect(await activeAssignments(db)).toHaveLength(3);
+    expect((await state()).causes.map((c) => c.cause)).toEqual(['devices-without-licence']);
+    const events = (await db.events.toArray()).filter((e) => e.type === 'assignment').map((e) => e.message);
+    expect(events).toEqual(['Assigned DNA Advantage 100M (prepaid) in WAN to 4 devices (by Ana)', 'Released 1 assignment (by Ben: device decommissioned)']);
+  });
+});
