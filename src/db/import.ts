@@ -6,7 +6,7 @@ import { authRequestKeys, mergeAuthRequests } from '../core/model/auth-requests.
 import { mergeCli, type DeviceCliRecord } from '../core/model/device-facts.ts';
 import { keysTouched, mergeUsage, newer, type DeviceReports, type ProductInstance } from '../core/model/fleet.ts';
 import { clockSkew, trustCodeRequests } from '../core/policy/slac.ts';
-import { NO_ACCOUNT, diffLines, mergeSummary, summaryDiff, toStored } from '../core/entitlements/summary.ts';
+import { NO_ACCOUNT, diffLines, mergeSummary, reconcileAssignments, summaryDiff, toStored } from '../core/entitlements/summary.ts';
 import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
@@ -62,7 +62,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     if (broken) throw new ImportError('invalid', [analysis.name, ...broken.path], `cannot be read (${broken.note}): a licence summary is imported whole or not at all`);
     if (licenceSummary.licenses.length === 0 && licenceSummary.devices.length === 0 && licenceSummary.virtualAccounts.length === 0) throw new ImportError('invalid', [analysis.name], `holds no licence and no device the workbench can read as a CSSM licence summary${licenceSummary.warnings[0] ? ` (${licenceSummary.warnings[0]})` : ''}`);
   }
-  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli, db.summaries], async () => {
+  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli, db.summaries, db.assignments], async () => {
     const earlier = await db.files.get(analysis.sha256);
     if (earlier) return { status: 'duplicate' as const, file: earlier };
 
@@ -127,7 +127,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
         throw new ImportError('invalid', [analysis.name], `is older (generated ${licenceSummary.generated}) than the summary already imported for ${key} (${earlier.generated}, from ${earlier.fileName}): nothing replaced`);
       }
       const mergedSummary = mergeSummary(earlier, licenceSummary);
-      summaryChanges = diffLines(summaryDiff(earlier, mergedSummary, now));
+      summaryChanges = [...diffLines(summaryDiff(earlier, mergedSummary, now)), ...reconcileAssignments(await db.assignments.filter((a) => a.releasedAt === null).toArray(), mergedSummary)];
       await db.summaries.put(toStored(licenceSummary, mergedSummary, key, analysis.sha256, analysis.name, now, earlier, summaryChanges));
       // CSSM knows which Virtual Account each device is in: known devices learn it (as of the summary's date).
       const at = Date.parse(licenceSummary.generated ?? '') || now;

@@ -212,3 +212,25 @@ export function entitlementRows(summary: Pick<StoredSummary, 'licenses'>, device
     };
   });
 }
+
+/**
+ * Assignments made before this summary (default entitlements, seed 000 L100) checked against it: each licence
+ * assigned in a Virtual Account where the summary has no such licence, or fewer than assigned, is said.
+ */
+export function reconcileAssignments(active: ReadonlyArray<{ virtualAccount: string; tag: string; name: string; count: number; billing: string }>, summary: Pick<StoredSummary, 'licenses' | 'virtualAccounts'>): string[] {
+  const assigned = new Map<string, { name: string; va: string; count: number }>();
+  for (const a of active) {
+    if (!summary.virtualAccounts.includes(a.virtualAccount)) continue;
+    const k = `${a.virtualAccount}\u0000${a.tag.toLowerCase()}`;
+    const e = assigned.get(k) ?? { name: a.name, va: a.virtualAccount, count: 0 };
+    e.count += a.count;
+    assigned.set(k, e);
+  }
+  const lines: string[] = [];
+  for (const [k, e] of assigned) {
+    const l = summary.licenses.find((x) => lineKey(x) === k);
+    if (!l) lines.push(`assigned but not in this summary: ${e.name} in ${e.va} (${e.count} assigned)`);
+    else if (l.quantity !== null && e.count > l.quantity && !l.details.every((d) => d.billing?.toUpperCase() === 'POSTPAID')) lines.push(`${e.name} in ${e.va}: ${e.count} assigned, ${l.quantity} in this summary`);
+  }
+  return lines;
+}

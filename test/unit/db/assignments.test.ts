@@ -69,3 +69,20 @@ describe('licence assignments in the store', () => {
     expect(events).toEqual(['Assigned DNA Advantage 100M (prepaid) in WAN to 4 devices (by Ana)', 'Released 1 assignment (by Ben: device decommissioned)']);
   });
 });
+
+describe('default entitlements before any summary', () => {
+  it('can be assigned with a note, and the summary that arrives later says how they compare', async () => {
+    const db = openWorkbenchDb(`assign-${++counter}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const udi = { pid: 'C8300-1N1S-4T2X', sn: 'FGL1' };
+    const usage = encoder.encode(writeUsageFile({ udi, hostname: 'edge-1', softwareVersion: '17.12.04', softwareTag: 'regid.2020-06.com.cisco.C8000,v1_x', savedAt: NOW, reports: [{ reportId: '1', entitlementTag: TAG, count: 1, start: 1760000000, end: 1762592000 }] }));
+    await storeAnalysis(db, await analyseFile('edge.txt', usage), new Blob([usage]), NOW);
+    const key = 'PID:C8300-1N1S-4T2X,SN:FGL1';
+    const out = await assignLicences(db, { deviceKeys: [key], virtualAccount: 'WAN', tag: HSEC, billing: 'prepaid', msla: false, subscriptionId: null, role: 'other' }, NOW, 'Ana');
+    expect(out.assigned).toHaveLength(1);
+    expect(out.findings.find((f) => f.rule === 'licence-in-va')?.severity).toBe('warn');
+    const summary = encoder.encode(JSON.stringify({ virtual_account: { name: 'WAN' }, summary: [{ tag: TAG, display_name: 'DNA Advantage 100M', prepaid_entitled: 3, license_details: [{ billing_type: 'PREPAID', quantity: 3 }] }] }));
+    const imported = await storeAnalysis(db, await analyseFile('wan.json', summary), new Blob([summary]), NOW + 1);
+    if (imported.status !== 'imported') throw new Error('not imported');
+    expect(imported.summary.summaryChanges).toEqual([`assigned but not in this summary: ${out.assigned[0]!.name} in WAN (1 assigned)`]);
+  });
+});
