@@ -9,6 +9,7 @@ import { parseCliText } from '../core/formats/cli/index.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { mergeAcks } from '../core/model/acks.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
+import { writeControllerReport } from '../core/entitlements/controller-report.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
 /**
@@ -67,9 +68,25 @@ export function storedEntries(db: WorkbenchDb): StoredEntries {
 export async function buildCycleUpload(db: WorkbenchDb, id: string, now: number, onProgress?: (done: number, total: number) => void): Promise<BuiltUpload> {
   const cycle = await load(db, id);
   if (cycle.state !== 'draft' && cycle.state !== 'built' && cycle.state !== 'downloaded') throw new CycleError(`Cycle ${cycle.number}'s upload went to CSSM: it cannot be rebuilt`);
+  if (cycle.kind === 'controller') return buildControllerReport(db, cycle, now);
   const reports = new Map<string, DeviceReports['reports']>();
   for (const r of await db.reports.bulkGet(cycle.devices.map((d) => d.key))) if (r) reports.set(r.key, r.reports);
   return buildUpload({ cycle, reportsOf: (key) => reports.get(key) ?? [], reader: storedEntries(db), now, onProgress });
+}
+
+/**
+ * The controller usage report of every active assignment (and those released since the last report): the period
+ * runs from the last controller report uploaded (else the first assignment) to now.
+ */
+async function buildControllerReport(db: WorkbenchDb, cycle: Cycle, now: number): Promise<BuiltUpload> {
+  const all = await db.assignments.toArray();
+  const earlier = (await db.cycles.toArray()).filter((c) => c.kind === 'controller' && c.id !== cycle.id && c.uploadedOn !== null).map((c) => c.uploadedOn!);
+  const from = earlier.length ? Math.max(...earlier) : Math.min(now, ...all.map((a) => a.assignedAt));
+  const keys = [...new Set(all.map((a) => a.deviceKey))];
+  const devices = new Map<string, ProductInstance>();
+  for (const d of await db.devices.bulkGet(keys)) if (d) devices.set(d.key, d);
+  const report = await writeControllerReport({ smartAccount: cycle.smartAccount, assignments: all, devices, period: { from, to: now }, now });
+  return { name: report.name, bytes: report.bytes, devices: [], verbatim: 0, composed: 0, controller: { reportId: report.reportId, virtualAccounts: report.virtualAccounts, assignments: report.assignments } };
 }
 
 /** Keeps a built upload and moves the cycle to "upload built". */
@@ -79,9 +96,13 @@ export async function storeBuilt(db: WorkbenchDb, id: string, built: BuiltUpload
   return db.transaction('rw', [db.cycles, db.outputs, db.events], async () => {
     const cycle = await load(db, id);
     if (!(await db.outputs.get(sha256))) await db.outputs.add({ sha256, name: built.name, blob: new Blob([built.bytes as Uint8Array<ArrayBuffer>]), createdAt: at, cycleId: id, role: 'upload' });
-    const how = built.composed === 0 ? 'every device file as the device wrote it' : `${built.verbatim} device file${built.verbatim === 1 ? '' : 's'} as written, ${built.composed} assembled from the devices' exact reports`;
+    const how = built.controller
+      ? `${built.controller.assignments} licence assignment${built.controller.assignments === 1 ? '' : 's'} in ${built.controller.virtualAccounts.join(', ')}`
+      : built.composed === 0
+        ? 'every device file as the device wrote it'
+        : `${built.verbatim} device file${built.verbatim === 1 ? '' : 's'} as written, ${built.composed} assembled from the devices' exact reports`;
     const again = cycle.upload ? ' (rebuilt; the earlier upload was not sent)' : '';
-    return save(db, cycle, advance(cycle, 'built', { at, by, message: `Upload built: ${built.name}, ${how}${again}`, files: [ref] }, { devices: built.devices, upload: ref }));
+    return save(db, cycle, advance(cycle, 'built', { at, by, message: `Upload built: ${built.name}, ${how}${again}`, files: [ref] }, { devices: built.devices, upload: ref, ...(built.controller ? { controller: built.controller } : {}) }));
   });
 }
 
@@ -184,7 +205,7 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
       const why = plan.unexpected[0]?.message ?? read.refused[0]?.message ?? 'no ACK for a device of this cycle';
       throw new CycleError(`Nothing to reconcile: ${why}`);
     }
-    const keys = [...new Set(plan.matched.map((m) => m.deviceKey))];
+    const keys = [...new Set(plan.matched.map((m) => m.deviceKey).filter(Boolean))];
     const [devs, reps] = await Promise.all([db.devices.bulkGet(keys), db.reports.bulkGet(keys)]);
     const deviceMap = new Map<string, ProductInstance>();
     for (const d of devs) if (d) deviceMap.set(d.key, d);
@@ -245,6 +266,7 @@ export async function closeReconcile(db: WorkbenchDb, id: string, at: number, by
 export async function exportHandBack(db: WorkbenchDb, id: string, at: number, by: string): Promise<{ cycle: Cycle; name: string; bytes: Uint8Array; sha256: string }> {
   const cycle = await load(db, id);
   if (!['reconciled', 'exported', 'verified'].includes(cycle.state)) throw new CycleError(`Cycle ${cycle.number} is not reconciled yet: import its ACK first`);
+  if (cycle.kind === 'controller') throw new CycleError(`Cycle ${cycle.number} carried the controller's report: there is nothing to hand back to devices`);
   const out = await writeHandBack(cycle, storedEntries(db), at);
   const sha256 = await sha256Hex(out.bytes);
   const ref: CycleFileRef = { name: out.name, sha256, size: out.bytes.length };

@@ -113,6 +113,10 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     });
     const warnings = [...analysis.warnings, ...merged.warnings, ...cli.warnings, ...acks.warnings, ...slac.warnings, ...skew.slice(0, 20)];
     if (skew.length > 20) warnings.push(`… and ${skew.length - 20} more device files dated in the future`);
+    const controllerAck = analysis.other.acks.find((a) => a.reportRef !== null);
+    if (controllerAck && acks.devices.length === 0) {
+      throw new ImportError('invalid', [analysis.name], `is the ACK of controller usage report ${controllerAck.reportRef}: import it in that report's cycle (Reporting cycles), which records it`);
+    }
     if (analysis.other.acks.length && acks.devices.length === 0) {
       throw new ImportError('invalid', [analysis.name], `is an ACK for no device the workbench knows (${acks.unknownDevices.slice(0, 3).join(', ') || 'it names no device'}): import the devices' usage files first`);
     }

@@ -47,4 +47,29 @@ test('licences assigned in bulk from the Fleet table clear the compliance banner
   await page.getByRole('link', { name: /Entitlements/ }).click();
   const row = page.getByTestId('entitlement-va').filter({ hasText: 'WAN' }).getByTestId('entitlement-row').filter({ hasText: 'DNA Advantage 100M' });
   await expect(row.getByTestId('assigned')).toHaveText(String(edge));
+
+  // The controller usage report goes to CSSM through a cycle, and its ACK comes back.
+  await page.getByTestId('report-to-cssm').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Draft');
+  await page.getByTestId('build-upload').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Upload built');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('download-upload').click();
+  const report = await download;
+  expect(report.suggestedFilename()).toMatch(/^controller_usage_\d+\.tar\.gz$/);
+  await page.getByTestId('confirm-uploaded').click();
+  await expect(page.getByTestId('cycle-state')).toHaveText('Uploaded to CSSM');
+  const cycleUrl = page.url();
+  await page.getByRole('link', { name: /Simulated CSSM/ }).click();
+  const ackDownload = page.waitForEvent('download');
+  const { readFileSync } = await import('node:fs');
+  await page.getByTestId('cssm-upload').setInputFiles({ name: report.suggestedFilename(), mimeType: 'application/gzip', buffer: readFileSync((await report.path())!) });
+  await expect(page.getByTestId('cssm-answer')).toContainText('Accepted');
+  const ack = await ackDownload;
+  await page.goto(cycleUrl);
+  await page.getByTestId('ack-files').setInputFiles({ name: ack.suggestedFilename(), mimeType: 'text/plain', buffer: readFileSync((await ack.path())!) });
+  await expect(page.getByTestId('reconcile-plan')).toContainText('1 ACK matched, 0 unexpected ACKs');
+  await page.getByTestId('apply-reconcile').click();
+  await expect(page.getByTestId('controller-done')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/42-controller-report.png' });
 });

@@ -101,6 +101,8 @@ export interface BuiltUpload {
   devices: CycleDevice[];
   verbatim: number;
   composed: number;
+  /** A controller cycle's report facts. */
+  controller?: { reportId: string; virtualAccounts: string[]; assignments: number };
 }
 
 /** A name a device's file can be given on any file system: letters, digits, `._-` only. */

@@ -33,9 +33,11 @@ export function guideLines(cycle: Cycle): string[] {
         : `ACK_${file}`;
   const reports = cycle.devices.reduce((n, d) => n + d.reportIds.length, 0);
   return [
-    `SLP Offline Workbench — ${cycle.kind === 'authorization' ? 'authorization (SLAC)' : 'reporting'} cycle ${cycle.number}`,
+    `SLP Offline Workbench — ${cycle.kind === 'authorization' ? 'authorization (SLAC)' : cycle.kind === 'controller' ? 'controller usage report' : 'reporting'} cycle ${cycle.number}`,
     `Smart Account: ${cycle.smartAccount ?? '(the account the devices belong to)'} · Virtual Account: ${cycle.virtualAccount}`,
-    cycle.kind === 'authorization'
+    cycle.kind === 'controller'
+      ? `The licence assignments made in the workbench${cycle.controller ? `: ${cycle.controller.assignments}` : ''} (SD-WAN Manager's usage report, seed 000 L788-822)`
+      : cycle.kind === 'authorization'
       ? `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}: SLAC ${[...new Set(cycle.devices.map((d) => d.request?.kind))].join(' and ')} files, uploaded as the devices saved them`
       : `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`,
     upload ? `File to carry: ${upload.name} (${bytesLabel(upload.size)}) SHA-256 ${upload.sha256}` : 'File to carry: not built yet',

@@ -29,9 +29,11 @@ export const STATE_LABELS: Record<CycleState, string> = {
 
 /**
  * What a cycle carries: device usage (RUM reports, answered by an ACK), or SLAC requests and returns (answered by
- * a file with the authorization code, installed on the device the same way — seed 004 L658-662).
+ * a file with the authorization code, installed on the device the same way — seed 004 L658-662), or the
+ * workbench's controller usage report of licence assignments (SD-WAN Manager offline mode, seed 000 L788-822): it
+ * names no device; its ACK closes the cycle and nothing is handed back.
  */
-export type CycleKind = 'usage' | 'authorization';
+export type CycleKind = 'usage' | 'authorization' | 'controller';
 
 /** How the upload is shaped: a CSSM upload bundle, one device's usage file as is, or one file per device in a tar. */
 export type UploadMode = 'bundle' | 'single' | 'per-device';
@@ -111,6 +113,8 @@ export interface Cycle {
   /** The hand-back tar (ACK files + scripts), when exported. */
   handBack: CycleFileRef | null;
   abandoned: { at: number; reason: string } | null;
+  /** A controller cycle's report: its ID (matched against the ACK), Virtual Accounts and assignments counted. */
+  controller?: { reportId: string; virtualAccounts: string[]; assignments: number } | null;
   audit: AuditEntry[];
 }
 
@@ -161,12 +165,18 @@ export function holdsReports(cycle: Cycle): boolean {
 export function newCycle(input: { id: string; number: number; kind?: CycleKind; smartAccount: string | null; virtualAccount: string; mode: UploadMode; devices: CycleDevice[]; at: number; by: string }): Cycle {
   const kind = input.kind ?? 'usage';
   if (!input.virtualAccount.trim()) throw new CycleError('Choose the Virtual Account the upload goes to');
-  if (input.devices.length === 0) throw new CycleError(kind === 'usage' ? 'Choose at least one device with reports to upload' : 'Choose at least one device with a SLAC request or return to upload');
+  if (input.devices.length === 0 && kind !== 'controller') throw new CycleError(kind === 'usage' ? 'Choose at least one device with reports to upload' : 'Choose at least one device with a SLAC request or return to upload');
+  if (kind === 'controller' && input.mode !== 'single') throw new CycleError('A controller usage report goes to CSSM as one file');
   if (kind === 'authorization' && input.mode === 'bundle') throw new CycleError('SLAC requests go to CSSM as the files the devices saved: one file, or one file per device');
   if (kind === 'authorization' && input.devices.some((d) => !d.request)) throw new CycleError('Every device of an authorization cycle needs its SLAC request or return file');
-  if (input.mode === 'single' && input.devices.length !== 1) throw new CycleError('A single usage file carries one device: choose the bundle or one file per device for several');
+  if (input.mode === 'single' && kind !== 'controller' && input.devices.length !== 1) throw new CycleError('A single usage file carries one device: choose the bundle or one file per device for several');
   const reports = input.devices.reduce((n, d) => n + d.reportIds.length, 0);
-  const what = kind === 'usage' ? `${reports} report${reports === 1 ? '' : 's'}` : `${input.devices.filter((d) => d.request?.kind === 'request').length} SLAC request(s), ${input.devices.filter((d) => d.request?.kind === 'return').length} return(s)`;
+  const what =
+    kind === 'usage'
+      ? `${reports} report${reports === 1 ? '' : 's'}`
+      : kind === 'controller'
+        ? 'the controller usage report of the licence assignments'
+        : `${input.devices.filter((d) => d.request?.kind === 'request').length} SLAC request(s), ${input.devices.filter((d) => d.request?.kind === 'return').length} return(s)`;
   return {
     id: input.id,
     number: input.number,
@@ -183,7 +193,7 @@ export function newCycle(input: { id: string; number: number; kind?: CycleKind; 
     acks: [],
     handBack: null,
     abandoned: null,
-    audit: [{ at: input.at, by: input.by, step: 'draft', message: `Created for Virtual Account ${input.virtualAccount.trim()}: ${input.devices.length} device${input.devices.length === 1 ? '' : 's'}, ${what}`, files: [] }],
+    audit: [{ at: input.at, by: input.by, step: 'draft', message: kind === 'controller' ? `Created for ${input.virtualAccount.trim()}: ${what}` : `Created for Virtual Account ${input.virtualAccount.trim()}: ${input.devices.length} device${input.devices.length === 1 ? '' : 's'}, ${what}`, files: [] }],
   };
 }
 

@@ -82,7 +82,34 @@ function byFileName(cycle: Cycle, name: string): CycleDevice | null {
   return cycle.devices.find((d) => d.uploadFile === target) ?? null;
 }
 
+/**
+ * A controller cycle's ACK answers its one report: matched by the report ID inside, else by its name. It changes
+ * no device (so it is applied as acknowledging nothing) and completes the cycle.
+ */
+function planController(cycle: Cycle, inputs: readonly AckInput[]): ReconcilePlan {
+  const plan: ReconcilePlan = { matched: [], unexpected: [], unmatched: [], extras: { trustCodes: 0, authorizationCodes: 0, subscriptionIds: 0, policies: 0 } };
+  const id = cycle.controller?.reportId ?? null;
+  for (const input of inputs) {
+    for (const a of input.acks) {
+      const byId = id !== null && a.ack.reportRef === id;
+      const byName = cycle.upload !== null && a.file === `ACK_${cycle.upload.name}`;
+      const other = a.ack.reportRef !== null && a.ack.reportRef !== id;
+      if ((!byId && !byName) || other) {
+        plan.unexpected.push({ file: input.file.sha256, path: a.path, reason: other ? 'other-reports' : 'not-in-cycle', message: other ? `answers controller report ${a.ack.reportRef}, not this cycle's (${id ?? 'not built'})` : `is not the ACK of ${cycle.upload?.name ?? 'this cycle\'s report'}` });
+        continue;
+      }
+      if (plan.matched.length || cycle.acks.length) {
+        plan.unexpected.push({ file: input.file.sha256, path: a.path, reason: 'duplicate', message: 'is a second ACK for this cycle\'s report' });
+        continue;
+      }
+      plan.matched.push({ deviceKey: '', hostname: 'controller usage report', ref: { file: input.file.sha256, fileName: input.file.name, entry: a.path.slice(1), name: a.file, at: ackTime(a.ack), via: byId ? 'report-ids' : 'file-name' }, reportIds: [], notes: [byId ? `names report ${id}` : 'tied by its name'], ack: { ...a.ack, udi: null, acknowledged: [] } });
+    }
+  }
+  return plan;
+}
+
 export function planReconcile(cycle: Cycle, inputs: readonly AckInput[], ctx: ReconcileContext): ReconcilePlan {
+  if (cycle.kind === 'controller') return planController(cycle, inputs);
   const byKey = new Map(cycle.devices.map((d) => [d.key, d]));
   const byReport = new Map<string, CycleDevice>();
   for (const d of cycle.devices) for (const id of d.reportIds) byReport.set(id, d);

@@ -46,6 +46,8 @@ export interface AckFile {
   authorizationCodes: Array<{ udi: Udi | null; code: string }>;
   /** Utility mode: subscription ID per entitlement tag (or per position when the ACK lists bare IDs). */
   subscriptionIds: Record<string, string>;
+  /** The controller usage report an ACK answers, when it names it (the simulator's `controller_report_id`). */
+  reportRef: string | null;
   simulated: boolean;
   warnings: string[];
 }
@@ -66,6 +68,7 @@ function walk(value: unknown, inherited: Udi | null, out: AckFile): void {
     } else if (/^smart_?account$/i.test(key) && typeof v === 'string') out.smartAccount ??= v;
     else if (/^virtual_?account$/i.test(key) && typeof v === 'string') out.virtualAccount ??= v;
     else if (key === 'timestamp' && typeof v === 'number') out.timestamp ??= v;
+    else if (/^controller_?report_?id$/i.test(key) && (typeof v === 'string' || typeof v === 'number')) out.reportRef ??= String(v);
     else if (/^trust_?code$/i.test(key) && typeof v === 'string' && v) out.trustCodes.push({ udi: here, code: v });
     else if (/^(auth(orization)?_?codes?|slac)$/i.test(key) && (typeof v === 'string' || Array.isArray(v))) {
       for (const code of Array.isArray(v) ? v : [v]) if (typeof code === 'string' && code) out.authorizationCodes.push({ udi: here, code });
@@ -82,7 +85,7 @@ export function readAck(bytes: Uint8Array, where: readonly string[]): AckFile {
   const container = doc.root.name === 'smartLicense' ? doc.root : null;
   const ackNode = doc.root.name === 'smartLicenseRumAck' ? doc.root : container?.children.find((c) => c.name === 'smartLicenseRumAck');
   if (!ackNode) throw new ImportError('wrong-kind', where, 'holds no <smartLicenseRumAck>: not an ACK');
-  const out: AckFile = { acknowledged: [], policy: null, smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, trustCodes: [], authorizationCodes: [], subscriptionIds: {}, simulated: false, warnings: [] };
+  const out: AckFile = { acknowledged: [], policy: null, smartAccount: null, virtualAccount: null, timestamp: null, udi: null, policies: 0, trustCodes: [], authorizationCodes: [], subscriptionIds: {}, reportRef: null, simulated: false, warnings: [] };
   const policies = container ? container.children.filter((c) => c.name === 'smartLicensePolicy') : [];
   out.policies = policies.length;
   for (const node of policies) {

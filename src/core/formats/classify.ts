@@ -18,6 +18,7 @@ export type FileKind =
   | 'syslog'
   | 'inventory-csv'
   | 'backup'
+  | 'controller-report'
   | 'archive'
   | 'unknown';
 
@@ -33,6 +34,7 @@ export const KIND_LABELS: Record<FileKind, string> = {
   syslog: 'Syslog messages',
   'inventory-csv': 'Inventory CSV',
   backup: 'Workbench backup',
+  'controller-report': 'Controller usage report (workbench format)',
   archive: 'Archive of files',
   unknown: 'Unknown',
 };
@@ -153,6 +155,7 @@ function classifyJson(head: string): Classification {
   const simulated = head.includes(SIMULATED_MARKER);
   if (/"format"\s*:\s*"slp-backup\//.test(head)) return { kind: 'backup', reason: 'JSON with "format": "slp-backup/…"', simulated };
   if (/"format"\s*:\s*"slp-summary\//.test(head)) return { kind: 'license-summary', reason: 'JSON with "format": "slp-summary/…"', simulated };
+  if (/"format"\s*:\s*"slp-controller-usage\//.test(head)) return { kind: 'controller-report', reason: 'JSON with "format": "slp-controller-usage/…"', simulated };
   if (/"virtual_accounts"\s*:/.test(head) || /"accounts"\s*:\s*\[/.test(head)) {
     return { kind: 'license-summary', reason: 'CSSM accounts JSON ("accounts"/"virtual_accounts")', simulated };
   }
@@ -247,6 +250,9 @@ export function classifyTree(node: ArchiveNode): TreeClassification {
   }
   if (jsonManifest && /"format"\s*:\s*"slp-summary\//.test(jsonManifest)) {
     return { kind: 'license-summary', reason: 'archive whose manifest.json says "slp-summary"', simulated, leaves };
+  }
+  if (jsonManifest && /"format"\s*:\s*"slp-controller-usage\//.test(jsonManifest)) {
+    return { kind: 'controller-report', reason: 'archive whose manifest.json says "slp-controller-usage"', simulated, leaves };
   }
   const jarManifest = manifest(node, 'manifest.mf');
   const kinds = new Set(leaves.map((l) => l.classification.kind));

@@ -1,5 +1,7 @@
 import { type FileAnalysis, analyseFile } from '../analyse.ts';
+import { expand, leaves } from '../archive/expand.ts';
 import { gzip } from '../archive/gzip.ts';
+import { readControllerManifest } from '../entitlements/controller-report.ts';
 import { writeTar } from '../archive/tar.ts';
 import { readBundleManifest } from '../bundle/upload.ts';
 import { describeError } from '../errors.ts';
@@ -71,9 +73,10 @@ export async function simulateCssm(name: string, bytes: Uint8Array, ledger: Cssm
     return reject(`CSSM could not read ${describeError(e, [name])}`);
   }
   if (analysis.kind === 'slac-request') return answerSlac(name, analysis.other.slacRequests, analysis.sha256, ledger, options);
+  if (analysis.kind === 'controller-report') return answerController(name, bytes, analysis.sha256, ledger, options);
   if (analysis.kind !== 'usage-report' && analysis.kind !== 'upload-bundle') {
     const what = analysis.kind === 'archive' ? 'an archive without a bundle manifest' : `${KIND_LABELS[analysis.kind]} (${analysis.kindReason})`;
-    return reject(`CSSM's Usage Data Files page takes a device usage file, an upload bundle or a SLAC request; ${name} is ${what}`);
+    return reject(`CSSM's Usage Data Files page takes a device usage file, an upload bundle, a SLAC request or a controller usage report; ${name} is ${what}`);
   }
   const broken = analysis.entries.find((e) => e.status === 'error');
   if (broken) return reject(`CSSM could not read ${[name, ...broken.path].join(' › ')}: ${broken.note}`);
@@ -165,4 +168,36 @@ function answerSlac(name: string, files: FileAnalysis['other']['slacRequests'], 
   const xml = `<?xml version="1.0" encoding="UTF-8"?><!-- ${SIMULATED_MARKER}: simulated CSSM answer to a SLAC ${isReturn ? 'return' : 'request'} --><smartLicense><smartLicenseRumAck><data>${JSON.stringify(body)}</data></smartLicenseRumAck></smartLicense>`;
   const next: CssmLedger = { ...ledger, uploads: [...ledger.uploads, { name, sha256, at: options.now, virtualAccounts: [va], reports: 0, ack: `ACK_${name}` }] };
   return { accepted: true, name: `ACK_${name}`, bytes: new TextEncoder().encode(xml), kind: 'ack', devices: 1, acknowledged: 0, ledger: next };
+}
+
+/**
+ * SD-WAN Manager's usage report uploaded on the same page (seed 000 L800-817): the simulator reads the workbench's
+ * own `slp-controller-usage/1` report and answers with an ACK naming it (`controller_report_id`).
+ */
+async function answerController(name: string, bytes: Uint8Array, sha256: string, ledger: CssmLedger, options: CssmOptions): Promise<CssmOutcome> {
+  const tree = await expand(name, bytes);
+  const manifest = leaves(tree).find((l) => l.name === 'manifest.json' && l.path.length === 1);
+  if (!manifest) return reject(`${name} has no manifest.json`);
+  let facts;
+  try {
+    facts = readControllerManifest(JSON.parse(new TextDecoder().decode(manifest.bytes)), [name, 'manifest.json']);
+  } catch (e) {
+    return reject(`CSSM could not read ${describeError(e, [name])}`);
+  }
+  if (facts.smartAccount && facts.smartAccount !== ledger.smartAccount.name) return reject(`${name} is for Smart Account "${facts.smartAccount}", not "${ledger.smartAccount.name}"`);
+  if (ledger.uploads.some((u) => u.sha256 === sha256)) return reject(`${name} was uploaded to CSSM before`);
+  const unknownVa = facts.virtualAccounts.find((v) => !ledger.virtualAccounts.includes(v));
+  if (unknownVa) return reject(`${name}: Virtual Account "${unknownVa}" does not exist in Smart Account "${ledger.smartAccount.name}"`);
+  const body = {
+    format: 'slp-sim-ack/1',
+    simulated: `${SIMULATED_MARKER}: written by the SLP Offline Workbench simulator, not by Cisco`,
+    timestamp: options.now,
+    smart_account: ledger.smartAccount.name,
+    controller_report_id: facts.reportId,
+    virtual_accounts: facts.virtualAccounts,
+    acknowledgements: [],
+  };
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><!-- ${SIMULATED_MARKER}: simulated CSSM acknowledgement of a controller usage report --><smartLicense><smartLicenseRumAck><data>${JSON.stringify(body)}</data></smartLicenseRumAck></smartLicense>`;
+  const next: CssmLedger = { ...ledger, uploads: [...ledger.uploads, { name, sha256, at: options.now, virtualAccounts: facts.virtualAccounts, reports: facts.assignments, ack: `ACK_${name}` }] };
+  return { accepted: true, name: `ACK_${name}`, bytes: new TextEncoder().encode(xml), kind: 'ack', devices: 0, acknowledged: facts.assignments, ledger: next };
 }

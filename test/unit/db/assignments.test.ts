@@ -86,3 +86,48 @@ describe('default entitlements before any summary', () => {
     expect(imported.summary.summaryChanges).toEqual([`assigned but not in this summary: ${out.assigned[0]!.name} in WAN (1 assigned)`]);
   });
 });
+
+describe('the controller usage report through a cycle', () => {
+  it('reports the assignments, and its ACK clears the 48-hour alert', async () => {
+    const { simulateCssm } = await import('../../../src/core/sim/cssm.ts');
+    const { emptyLedger } = await import('../../../src/core/sim/ledger.ts');
+    const { createCycle, buildCycleUpload, storeBuilt, markDownloaded, markUploaded, previewReconcile, applyReconcile, listCycles } = await import('../../../src/db/cycles.ts');
+    const { lastControllerReport } = await import('../../../src/app/compliance.ts');
+    const { expand, leaves } = await import('../../../src/core/archive/index.ts');
+    const { keys, db } = await fleetOfRouters(3);
+    await assignLicences(db, { deviceKeys: keys, virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null }, NOW, 'Ana');
+    const cycle = await createCycle(db, { kind: 'controller', smartAccount: 'ACME', virtualAccount: 'WAN', mode: 'single', devices: [] }, NOW, 'Ana');
+    const built = await buildCycleUpload(db, cycle.id, NOW + 1);
+    expect(built.controller).toMatchObject({ virtualAccounts: ['WAN'], assignments: 3 });
+    const files = new Map(leaves(await expand(built.name, built.bytes)).map((l) => [l.path.join('/'), JSON.parse(new TextDecoder().decode(l.bytes))]));
+    expect(files.get('manifest.json')).toMatchObject({ format: 'slp-controller-usage/1', smart_account: 'ACME', report_id: built.controller!.reportId });
+    expect(files.get('WAN/assignments.json').assignments.map((a: { udi: { sn: string }; billing_type: string }) => [a.udi.sn, a.billing_type])).toEqual([
+      ['FGL00000', 'PREPAID'],
+      ['FGL00001', 'PREPAID'],
+      ['FGL00002', 'PREPAID'],
+    ]);
+    await storeBuilt(db, cycle.id, built, NOW + 1, 'Ana');
+    await markDownloaded(db, cycle.id, NOW + 2, 'Ana');
+    await markUploaded(db, cycle.id, NOW + 3, NOW + 3, 'Ana');
+    const pending = lastControllerReport(await listCycles(db));
+    expect(pending).toEqual({ generatedAt: NOW + 1, acknowledgedAt: null });
+    const state = async (now: number) => compliance({ summary: (await db.summaries.toArray())[0]!, devices: await db.devices.toArray(), assignments: await activeAssignments(db), lastSync: null, lastUsageReport: lastControllerReport(await listCycles(db)), now });
+    expect((await state(NOW + 49 * 3_600_000)).causes.map((c) => c.cause)).toContain('usage-report-unacknowledged');
+
+    const answer = await simulateCssm(built.name, built.bytes, emptyLedger({ name: 'ACME', id: '1' }, ['WAN']), { now: NOW + 4 });
+    if (!answer.accepted) throw new Error(answer.reason);
+    // Imported on the Import page instead, it is sent to its cycle with nothing written.
+    await expect(storeAnalysis(db, await analyseFile(answer.name, answer.bytes), new Blob([answer.bytes as Uint8Array<ArrayBuffer>]), NOW + 5)).rejects.toThrow(`is the ACK of controller usage report ${built.controller!.reportId}`);
+    const preview = await previewReconcile(db, cycle.id, [{ name: answer.name, bytes: answer.bytes }]);
+    expect(preview.plan.matched).toHaveLength(1);
+    expect(preview.plan.matched[0]!.notes).toEqual([`names report ${built.controller!.reportId}`]);
+    const applied = await applyReconcile(db, cycle.id, [{ name: answer.name, bytes: answer.bytes }], NOW + 5, 'Ana');
+    expect(applied.cycle.state).toBe('reconciled');
+    expect(lastControllerReport(await listCycles(db))).toEqual({ generatedAt: NOW + 1, acknowledgedAt: NOW + 5 });
+    expect((await state(NOW + 49 * 3_600_000)).causes.map((c) => c.cause)).not.toContain('usage-report-unacknowledged');
+    // A second ACK for the same report is shown as a duplicate.
+    const again = await simulateCssm(built.name, built.bytes, emptyLedger({ name: 'ACME', id: '1' }, ['WAN']), { now: NOW + 6 });
+    if (!again.accepted) throw new Error(again.reason);
+    await expect(applyReconcile(db, cycle.id, [{ name: again.name, bytes: again.bytes }], NOW + 7, 'Ana')).rejects.toThrow(/cannot go to|second ACK|Nothing to reconcile/);
+  });
+});
