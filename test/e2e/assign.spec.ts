@@ -72,4 +72,15 @@ test('licences assigned in bulk from the Fleet table clear the compliance banner
   await page.getByTestId('apply-reconcile').click();
   await expect(page.getByTestId('controller-done')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/42-controller-report.png' });
+
+  // Releasing one device's licence keeps the history and brings the banner back for it.
+  await page.getByRole('link', { name: /Fleet/ }).click();
+  await page.getByRole('searchbox', { name: 'Search devices' }).fill('edge-001');
+  await page.getByRole('table', { name: 'Devices' }).getByRole('row', { name: /edge-001/ }).first().click();
+  const assignmentsOf = page.getByTestId('device-assignments');
+  await assignmentsOf.getByTestId('release').click();
+  await page.getByRole('textbox', { name: 'Why release it' }).fill('returned to stock');
+  await assignmentsOf.getByTestId('release-confirm').click();
+  await expect(assignmentsOf).toContainText('— returned to stock');
+  await expect(banner).toHaveAttribute('data-compliant', 'false');
 });
