@@ -135,7 +135,7 @@ describe('simulated CSSM', () => {
     const cut = await simulateCssm('cut.txt', usage.subarray(0, 700), ledger(), { now: NOW });
     expect(cut).toEqual({ accepted: false, reason: expect.stringMatching(/^CSSM could not read cut\.txt: the XML ends early/) });
     const csv = await simulateCssm('inv.csv', encoder.encode('hostname,pid,serial\na,b,c\n'), ledger(), { now: NOW });
-    expect(csv).toEqual({ accepted: false, reason: "CSSM's Usage Data Files page takes a device usage file, an upload bundle or a SLAC request; inv.csv is Inventory CSV (CSV whose header names hostname, pid and serial)" });
+    expect(csv).toEqual({ accepted: false, reason: "CSSM's Usage Data Files page takes a device usage file, an upload bundle, a SLAC request or a controller usage report; inv.csv is Inventory CSV (CSV whose header names hostname, pid and serial)" });
     const va = await simulateCssm('all_rum.txt', usage, ledger(), { now: NOW, virtualAccount: 'Nowhere' });
     expect(va).toEqual({ accepted: false, reason: `Virtual Account "Nowhere" does not exist in Smart Account "${fleet.smartAccount.name}"` });
   });

@@ -15,17 +15,12 @@ import {
   type RuleName,
 } from '../../../../src/core/compliance/assignments.ts';
 import type { StoredSummary } from '../../../../src/core/entitlements/summary.ts';
-import type { SummaryLicense, SummaryLicenseDetail } from '../../../../src/core/formats/license-summary.ts';
+import type { SummaryLicenseDetail } from '../../../../src/core/formats/license-summary.ts';
 import type { ProductInstance } from '../../../../src/core/model/fleet.ts';
-import { udiKey } from '../../../../src/core/model/udi.ts';
+import { detail, device, licence } from './builders.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
-
-function device(pid: string, sn: string, hostname: string): ProductInstance {
-  const udi = { pid, sn };
-  return { key: udiKey(udi), udi, hostname: { value: hostname, file: 'f', at: 0 }, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: 0, updatedAt: 0 };
-}
 
 const C8300 = device('C8300-1N1S-6T', 'FGL2301A001', 'edge-1');
 const C8000V = device('C8000V', '9ABCDEFGHIJ', 'vedge-1');
@@ -33,7 +28,6 @@ const ISR4331 = device('ISR4331/K9', 'FDO2201A002', 'wan-1');
 const ASR = device('ASR1001-X', 'FXS2201A003', 'asr-1');
 const C9300 = device('C9300-24UX', 'FCW2303D16Y', 'access-sw-01');
 const FLEET = [C8300, C8000V, ISR4331, ASR, C9300];
-
 const DNA_100M = 'regid.2018-12.com.cisco.DNA_P_100M_A,1.0_8b3e1d54-6a9c-4f27-b0e5-1d7c3a8f2e96';
 const DNA_1G = 'regid.2018-12.com.cisco.DNA_P_1G_A,1.0_5a7c3e92-8b1d-4f60-9d34-6c2a8e5b1f49';
 const HSEC = 'regid.2019-03.com.cisco.DNA_HSEC,1.0_509c41ab-05a8-431f-95fe-ec28086e8844';
@@ -42,30 +36,7 @@ const TENANT = 'regid.2020-11.com.cisco.DNA_TENANT,1.0_00000000-0000-4000-8000-0
 const C9300_DA = 'regid.2017-05.com.cisco.c9300_dna_advantage,1.0_411773c3-2116-4c10-94a4-5d357fe6ff18';
 const POSTPAID = 'regid.2018-12.com.cisco.DNA_P_50M_A,1.0_100fb8b2-5d8f-4a16-8f9a-2c5b1e3d7a41';
 
-function detail(billing: 'PREPAID' | 'POSTPAID', quantity: number, subscriptionId: string | null = null, endDate: string | null = null): SummaryLicenseDetail {
-  return { billing, quantity, status: 'ACTIVE', licenseType: 'TERM', startDate: '2025-01-01', endDate, subscriptionId };
-}
-
-function licence(virtualAccount: string, tag: string, displayName: string, details: SummaryLicenseDetail[]): SummaryLicense {
-  const prepaid = details.filter((d) => d.billing === 'PREPAID').reduce((n, d) => n + (d.quantity ?? 0), 0);
-  return {
-    virtualAccount,
-    tag,
-    displayName,
-    quantity: details.reduce((n, d) => n + (d.quantity ?? 0), 0),
-    inUse: 0,
-    entitled: prepaid || null,
-    reserved: 0,
-    details,
-    status: 'In Compliance',
-    enforced: false,
-    exportRestricted: false,
-    licenseType: details[0]?.licenseType ?? null,
-    billing: details[0]?.billing ?? null,
-    subscriptionId: details[0]?.subscriptionId ?? null,
-    endDate: details[0]?.endDate ?? null,
-  };
-}
+const licenceIn = (va: string, tag: string, name: string, details: SummaryLicenseDetail[]) => licence(va, tag, name, details, 'In Compliance');
 
 const SUMMARY: StoredSummary = {
   smartAccount: 'ACME',
@@ -75,14 +46,14 @@ const SUMMARY: StoredSummary = {
   generated: null,
   virtualAccounts: ['East', 'West'],
   licenses: [
-    licence('East', DNA_100M, 'DNA_P_100M_A', [detail('PREPAID', 10)]),
-    licence('East', DNA_1G, 'DNA_P_1G_A', [detail('PREPAID', 5)]),
-    licence('East', HSEC, 'DNA_HSEC', [detail('PREPAID', 5)]),
-    licence('East', TIER2, 'DNA Advantage Tier 2', [detail('PREPAID', 5)]),
-    licence('East', TENANT, 'DNA Tenant', [detail('PREPAID', 20)]),
-    licence('East', C9300_DA, 'C9300-24 DNA Advantage', [detail('PREPAID', 5)]),
-    licence('East', POSTPAID, 'DNA_P_50M_A', [detail('POSTPAID', 0, 'SUB-1', '2027-01-31'), detail('POSTPAID', 0, 'SUB-2', '2027-06-30'), detail('POSTPAID', 0, 'SUB-OLD', '2026-01-31')]),
-    licence('West', DNA_100M, 'DNA_P_100M_A', [detail('PREPAID', 3)]),
+    licenceIn('East', DNA_100M, 'DNA_P_100M_A', [detail('PREPAID', 10)]),
+    licenceIn('East', DNA_1G, 'DNA_P_1G_A', [detail('PREPAID', 5)]),
+    licenceIn('East', HSEC, 'DNA_HSEC', [detail('PREPAID', 5)]),
+    licenceIn('East', TIER2, 'DNA Advantage Tier 2', [detail('PREPAID', 5)]),
+    licenceIn('East', TENANT, 'DNA Tenant', [detail('PREPAID', 20)]),
+    licenceIn('East', C9300_DA, 'C9300-24 DNA Advantage', [detail('PREPAID', 5)]),
+    licenceIn('East', POSTPAID, 'DNA_P_50M_A', [detail('POSTPAID', 0, 'SUB-1', '2027-01-31'), detail('POSTPAID', 0, 'SUB-2', '2027-06-30'), detail('POSTPAID', 0, 'SUB-OLD', '2026-01-31')]),
+    licenceIn('West', DNA_100M, 'DNA_P_100M_A', [detail('PREPAID', 3)]),
   ],
   devices: [],
   simulated: true,
@@ -202,7 +173,7 @@ describe('assignment rules (seed 000)', () => {
 
   it('no-prepaid-and-postpaid-mix: never both for the same DNA entitlement type across the overlay', () => {
     const active = held({ tag: POSTPAID, billing: 'postpaid', msla: true, subscriptionId: 'SUB-1', deviceKeys: [ISR4331.key] });
-    const summary: StoredSummary = { ...SUMMARY, licenses: [...SUMMARY.licenses, licence('West', POSTPAID, 'DNA_P_50M_A', [detail('PREPAID', 4)])] };
+    const summary: StoredSummary = { ...SUMMARY, licenses: [...SUMMARY.licenses, licenceIn('West', POSTPAID, 'DNA_P_50M_A', [detail('PREPAID', 4)])] };
     // Another device, another Virtual Account: still the same overlay and the same entitlement type.
     const r = checkAssignment(req({ virtualAccount: 'West', tag: POSTPAID }), ctx({ active, summary }));
     expect(r.allowed).toEqual([]);

@@ -2,53 +2,22 @@ import { describe, expect, it } from 'vitest';
 import type { Assignment } from '../../../../src/core/compliance/assignments.ts';
 import { compliance, sdwanManaged, type ComplianceInput } from '../../../../src/core/compliance/compliance.ts';
 import type { StoredSummary } from '../../../../src/core/entitlements/summary.ts';
-import type { SummaryLicense, SummaryLicenseDetail } from '../../../../src/core/formats/license-summary.ts';
+import type { SummaryLicenseDetail } from '../../../../src/core/formats/license-summary.ts';
 import type { ProductInstance } from '../../../../src/core/model/fleet.ts';
-import { udiKey } from '../../../../src/core/model/udi.ts';
+import { detail, device, licence } from './builders.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 5, 1);
-
-function device(pid: string, sn: string, hostname: string): ProductInstance {
-  const udi = { pid, sn };
-  return { key: udiKey(udi), udi, hostname: { value: hostname, file: 'f', at: 0 }, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: 0, updatedAt: 0 };
-}
 
 const R1 = device('C8300-1N1S-6T', 'FGL2301A001', 'edge-1');
 const R2 = device('ISR4331/K9', 'FDO2201A002', 'wan-1');
 const R3 = device('C8000V', '9ABCDEFGHIJ', 'vedge-1');
 const SW = device('C9300-24UX', 'FCW2303D16Y', 'access-sw-01');
 const FLEET = [R1, R2, R3, SW];
-
 const DNA_100M = 'regid.2018-12.com.cisco.DNA_P_100M_A,1.0_8b3e1d54-6a9c-4f27-b0e5-1d7c3a8f2e96';
 const DNA_50M = 'regid.2018-12.com.cisco.DNA_P_50M_A,1.0_100fb8b2-5d8f-4a16-8f9a-2c5b1e3d7a41';
 const HSEC = 'regid.2019-03.com.cisco.DNA_HSEC,1.0_509c41ab-05a8-431f-95fe-ec28086e8844';
-
-function detail(billing: 'PREPAID' | 'POSTPAID', quantity: number, subscriptionId: string | null = null, endDate: string | null = null): SummaryLicenseDetail {
-  return { billing, quantity, status: 'ACTIVE', licenseType: 'TERM', startDate: '2025-01-01', endDate, subscriptionId };
-}
-
-function licence(virtualAccount: string, tag: string, displayName: string, details: SummaryLicenseDetail[]): SummaryLicense {
-  const prepaid = details.filter((d) => d.billing === 'PREPAID').reduce((n, d) => n + (d.quantity ?? 0), 0);
-  return {
-    virtualAccount,
-    tag,
-    displayName,
-    quantity: details.reduce((n, d) => n + (d.quantity ?? 0), 0),
-    inUse: 0,
-    entitled: prepaid || null,
-    reserved: 0,
-    details,
-    status: null,
-    enforced: false,
-    exportRestricted: false,
-    licenseType: 'TERM',
-    billing: details[0]?.billing ?? null,
-    subscriptionId: details[0]?.subscriptionId ?? null,
-    endDate: details[0]?.endDate ?? null,
-  };
-}
 
 const SUMMARY: StoredSummary = {
   smartAccount: 'ACME',
