@@ -20,14 +20,16 @@ async function read(files: AckInput[]): Promise<AckUpload[]> {
 const api: ReportWorkerApi = {
   async candidates(dbName, now, settings) {
     const db = database(dbName);
-    const [devices, reports, cycles] = await Promise.all([db.devices.toArray(), db.reports.toArray(), listCycles(db)]);
+    const [all, reports, cycles] = await Promise.all([db.devices.toArray(), db.reports.toArray(), listCycles(db)]);
+    const devices = all.filter((d) => !d.retired);
     const byKey = new Map(reports.map((r) => [r.key, r.reports]));
     const deadlines = fleetDeadlines(devices, now, settings);
     return candidates({ devices, reportsOf: (k) => byKey.get(k) ?? [], deadlines: new Map(deadlines.results.map((r) => [r.key, r])), cycles });
   },
   async authCandidates(dbName) {
     const db = database(dbName);
-    const [devices, cycles] = await Promise.all([db.devices.toArray(), listCycles(db)]);
+    const [all, cycles] = await Promise.all([db.devices.toArray(), listCycles(db)]);
+    const devices = all.filter((d) => !d.retired);
     const list = authCandidates(devices, cycles);
     const byKey = new Map(devices.map((d) => [d.key, d]));
     const cli = new Map((await db.cli.bulkGet(list.map((c) => c.key))).flatMap((r) => (r ? [[r.key, r.observations] as const] : [])));

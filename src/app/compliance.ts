@@ -13,7 +13,7 @@ export function workspaceCompliance(summaries: readonly StoredSummary[] | undefi
   if (!summaries || !devices || !assignments) return null;
   if (summaries.length === 0 && assignments.length === 0) return null;
   const summary = [...summaries].sort((a, b) => b.importedAt - a.importedAt)[0] ?? null;
-  return compliance({ summary, devices, assignments, lastSync: null, lastUsageReport: lastControllerReport(cycles ?? []), now });
+  return compliance({ summary, devices: devices.filter((d) => !d.retired), assignments, lastSync: null, lastUsageReport: lastControllerReport(cycles ?? []), now });
 }
 
 /** The newest controller usage report generated (a controller cycle built), and when its ACK was reconciled. */

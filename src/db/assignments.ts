@@ -52,6 +52,40 @@ export async function assignLicences(db: WorkbenchDb, req: AssignRequest, at: nu
   });
 }
 
+/**
+ * Removes a device from the inventory: the record stays (marked, with who, when and why, so nothing is lost and it
+ * can be put back) and its licences are released — a device no longer in the network holds none (issue 7).
+ */
+export async function retireDevice(db: WorkbenchDb, key: string, at: number, by: string, reason: string): Promise<Assignment[]> {
+  const why = reason.trim();
+  if (!why) throw new Error('Say why the device leaves the inventory: the reason stays in its history');
+  return db.transaction('rw', [db.devices, db.assignments, db.events], async () => {
+    const d = await db.devices.get(key);
+    if (!d) throw new Error(`There is no device ${key}`);
+    await db.devices.put({ ...d, retired: { at, by, reason: why } });
+    const active = (await activeAssignments(db)).filter((a) => a.deviceKey === key);
+    const released = release(active, active.map((a) => a.id), at, by, `removed from the inventory: ${why}`);
+    if (released.length) await db.assignments.bulkPut(released);
+    await db.events.add({ at, type: 'assignment', file: null, message: `Removed ${d.hostname?.value ?? key} from the inventory (by ${by}: ${why})${released.length ? `; ${released.length} licence${released.length === 1 ? '' : 's'} released` : ''}` });
+    return released;
+  });
+}
+
+/** Puts a removed device back in the inventory (its released licences stay released: assign them again). */
+export async function restoreDevice(db: WorkbenchDb, key: string, at: number, by: string): Promise<void> {
+  await db.transaction('rw', [db.devices, db.events], async () => {
+    const d = await db.devices.get(key);
+    if (!d?.retired) return;
+    await db.devices.put({ ...d, retired: null });
+    await db.events.add({ at, type: 'assignment', file: null, message: `Put ${d.hostname?.value ?? key} back in the inventory (by ${by})` });
+  });
+}
+
+/** The devices in the inventory (those removed by the operator left out). */
+export function inInventory<T extends { retired?: unknown }>(devices: readonly T[]): T[] {
+  return devices.filter((d) => !d.retired);
+}
+
 export async function releaseAssignments(db: WorkbenchDb, ids: readonly string[], at: number, by: string, reason: string): Promise<Assignment[]> {
   return db.transaction('rw', [db.assignments, db.events], async () => {
     const active = await activeAssignments(db);

@@ -83,4 +83,13 @@ test('licences assigned in bulk from the Fleet table clear the compliance banner
   await assignmentsOf.getByTestId('release-confirm').click();
   await expect(assignmentsOf).toContainText('— returned to stock');
   await expect(banner).toHaveAttribute('data-compliant', 'false');
+
+  // The device leaves the network: removed from the inventory, it no longer counts; its record stays.
+  await page.getByTestId('remove-device').click();
+  await page.getByTestId('remove-reason').fill('decommissioned');
+  await page.getByTestId('remove-confirm').click();
+  await expect(banner).toHaveAttribute('data-compliant', 'true');
+  await page.getByTestId('show-removed').check();
+  await page.getByRole('table', { name: 'Devices' }).getByRole('row', { name: /edge-001/ }).first().click();
+  await expect(page.getByTestId('device-removed')).toContainText('decommissioned');
 });

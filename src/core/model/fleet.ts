@@ -66,6 +66,11 @@ export interface ProductInstance {
    * authorization codes (SLAC), utility-mode subscription IDs. Opaque strings, kept to show and to hand back.
    */
   fromAck?: Fact<AckGrants> | null;
+  /**
+   * Removed from the inventory by the operator (issue 7): kept with its history, left out of the Fleet table,
+   * deadlines, cycles and compliance, its licences released. Put back by clearing it.
+   */
+  retired?: { at: number; by: string; reason: string } | null;
   /** A trust-code request seen in a usage file the device (or its HA active) saved: the element's name, when. */
   trustRequest?: Fact<string> | null;
   /** SLAC requests and returns the device saved (issue 6), oldest first; their progress is the cycles'. */

@@ -131,3 +131,29 @@ describe('the controller usage report through a cycle', () => {
     await expect(applyReconcile(db, cycle.id, [{ name: again.name, bytes: again.bytes }], NOW + 7, 'Ana')).rejects.toThrow(/cannot go to|second ACK|Nothing to reconcile/);
   });
 });
+
+describe('removing a device from the inventory', () => {
+  it('keeps its record, releases its licences with the reason, and leaves it out of compliance; it can be put back', async () => {
+    const { retireDevice, restoreDevice } = await import('../../../src/db/assignments.ts');
+    const { workspaceCompliance } = await import('../../../src/app/compliance.ts');
+    const { keys, db } = await fleetOfRouters(2);
+    await assignLicences(db, { deviceKeys: [keys[0]!], virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null }, NOW, 'Ana');
+    const check = async () => workspaceCompliance(await db.summaries.toArray(), await db.devices.toArray(), await activeAssignments(db), [], NOW)!;
+    expect((await check()).causes.map((c) => c.devices)).toEqual([[keys[1]]]);
+
+    await expect(retireDevice(db, keys[1]!, NOW, 'Ana', ' ')).rejects.toThrow(/Say why/);
+    // The unlicensed one leaves: compliant again.
+    await retireDevice(db, keys[1]!, NOW, 'Ana', 'RMA');
+    expect((await check()).compliant).toBe(true);
+    // The licensed one leaves: its licence is released with the reason.
+    const released = await retireDevice(db, keys[0]!, NOW + 1, 'Ben', 'decommissioned');
+    expect(released).toEqual([expect.objectContaining({ deviceKey: keys[0], releasedBy: 'Ben', releaseReason: 'removed from the inventory: decommissioned' })]);
+    expect(await activeAssignments(db)).toEqual([]);
+    expect((await db.devices.get(keys[0]!))!.retired).toEqual({ at: NOW + 1, by: 'Ben', reason: 'decommissioned' });
+    expect(await db.devices.count()).toBe(2);
+
+    await restoreDevice(db, keys[1]!, NOW + 2, 'Ana');
+    expect((await db.devices.get(keys[1]!))!.retired).toBeNull();
+    expect((await check()).causes.map((c) => c.cause)).toEqual(['devices-without-licence']);
+  });
+});
