@@ -44,6 +44,8 @@ try {
   await page.getByRole('searchbox', { name: 'Search devices' }).fill('wlc');
   // Devices whose `show license all` the demo imported know their Virtual Account: show one of those.
   await page.getByTestId('filter-va').selectOption('Wireless');
+  // The licence summary tells every device its Virtual Account; a known policy marks those whose `show license all` was imported.
+  await page.getByTestId('filter-policy').selectOption({ index: 1 });
   await page.getByRole('table', { name: 'Devices' }).getByRole('row').filter({ hasText: 'active' }).first().click();
   const detail = page.getByRole('complementary', { name: 'Device details' });
   await detail.waitFor();
@@ -76,6 +78,11 @@ try {
   await page.getByTestId('ack-files').setInputFiles({ name: ack.suggestedFilename(), mimeType: 'application/gzip', buffer: readFileSync((await ack.path())!) });
   await page.getByTestId('reconcile-plan').waitFor({ timeout: 60_000 });
   await page.screenshot({ path: 'docs/screenshot-cycle.png' });
+
+  // Entitlements of the demo's licence summary.
+  await page.getByRole('link', { name: /Entitlements/ }).click();
+  await page.getByTestId('entitlement-row').first().waitFor();
+  await page.screenshot({ path: 'docs/screenshot-entitlements.png' });
   await browser.close();
 } finally {
   if (server.pid) process.kill(-server.pid);
