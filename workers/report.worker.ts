@@ -9,6 +9,7 @@ import type { AckInput, ReportWorkerApi } from '../src/app/report-api.ts';
 import { authCandidates, candidates } from '../src/core/cycle/choose.ts';
 import { fleetSlacFlags, slacNeeds } from '../src/core/policy/slac.ts';
 import { fleetDeadlines } from '../src/core/policy/fleet.ts';
+import { inInventory } from '../src/core/model/fleet.ts';
 import { applyReconcile, buildCycleUpload, exportHandBack, listCycles, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycles.ts';
 import { database } from '../src/db/schema.ts';
 
@@ -21,7 +22,7 @@ const api: ReportWorkerApi = {
   async candidates(dbName, now, settings) {
     const db = database(dbName);
     const [all, reports, cycles] = await Promise.all([db.devices.toArray(), db.reports.toArray(), listCycles(db)]);
-    const devices = all.filter((d) => !d.retired);
+    const devices = inInventory(all);
     const byKey = new Map(reports.map((r) => [r.key, r.reports]));
     const deadlines = fleetDeadlines(devices, now, settings);
     return candidates({ devices, reportsOf: (k) => byKey.get(k) ?? [], deadlines: new Map(deadlines.results.map((r) => [r.key, r])), cycles });
@@ -29,7 +30,7 @@ const api: ReportWorkerApi = {
   async authCandidates(dbName) {
     const db = database(dbName);
     const [all, cycles] = await Promise.all([db.devices.toArray(), listCycles(db)]);
-    const devices = all.filter((d) => !d.retired);
+    const devices = inInventory(all);
     const list = authCandidates(devices, cycles);
     const byKey = new Map(devices.map((d) => [d.key, d]));
     const cli = new Map((await db.cli.bulkGet(list.map((c) => c.key))).flatMap((r) => (r ? [[r.key, r.observations] as const] : [])));

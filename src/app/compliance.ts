@@ -1,6 +1,7 @@
 import { compliance, type ComplianceResult } from '../core/compliance/compliance.ts';
 import type { Assignment } from '../core/compliance/assignments.ts';
 import type { Cycle } from '../core/cycle/model.ts';
+import { inInventory } from '../core/model/fleet.ts';
 import type { StoredSummary } from '../core/entitlements/summary.ts';
 import type { ProductInstance } from '../core/model/fleet.ts';
 
@@ -13,7 +14,7 @@ export function workspaceCompliance(summaries: readonly StoredSummary[] | undefi
   if (!summaries || !devices || !assignments) return null;
   if (summaries.length === 0 && assignments.length === 0) return null;
   const summary = [...summaries].sort((a, b) => b.importedAt - a.importedAt)[0] ?? null;
-  return compliance({ summary, devices: devices.filter((d) => !d.retired), assignments, lastSync: null, lastUsageReport: lastControllerReport(cycles ?? []), now });
+  return compliance({ summary, devices: inInventory(devices), assignments, lastSync: null, lastUsageReport: lastControllerReport(cycles ?? []), now });
 }
 
 /** The newest controller usage report generated (a controller cycle built), and when its ACK was reconciled. */
@@ -21,10 +22,9 @@ export function lastControllerReport(cycles: readonly Cycle[]): { generatedAt: n
   let best: { generatedAt: number; acknowledgedAt: number | null } | null = null;
   for (const c of cycles) {
     if (c.kind !== 'controller' || c.state === 'abandoned' || !c.upload) continue;
-    const built = [...c.audit].reverse().find((a) => a.step === 'built' || (a.step === 'note' && a.message.startsWith('Upload built')));
-    if (!built) continue;
+    const builtAt = c.upload.at ?? c.updatedAt;
     const acked = c.audit.find((a) => a.step === 'reconciled');
-    if (!best || built.at > best.generatedAt) best = { generatedAt: built.at, acknowledgedAt: acked?.at ?? null };
+    if (!best || builtAt > best.generatedAt) best = { generatedAt: builtAt, acknowledgedAt: acked?.at ?? null };
   }
   return best;
 }

@@ -81,11 +81,6 @@ export async function restoreDevice(db: WorkbenchDb, key: string, at: number, by
   });
 }
 
-/** The devices in the inventory (those removed by the operator left out). */
-export function inInventory<T extends { retired?: unknown }>(devices: readonly T[]): T[] {
-  return devices.filter((d) => !d.retired);
-}
-
 export async function releaseAssignments(db: WorkbenchDb, ids: readonly string[], at: number, by: string, reason: string): Promise<Assignment[]> {
   return db.transaction('rw', [db.assignments, db.events], async () => {
     const active = await activeAssignments(db);

@@ -1,7 +1,7 @@
 import { type SplitAck, splitAck } from '../core/bundle/cli-bundle.ts';
 import { type BuiltUpload, StoredEntries, buildUpload } from '../core/cycle/build.ts';
 import { verifyFromCli, writeHandBack, type Verification } from '../core/cycle/handback.ts';
-import { type Cycle, CycleError, type CycleFileRef, type CycleKind, type CycleState, type UploadMode, type CycleDevice, abandon, advance, newCycle } from '../core/cycle/model.ts';
+import { type Cycle, CycleError, type CycleFileRef, type CycleKind, type CycleState, type UploadMode, type CycleDevice, abandon, advance, holdsReports, newCycle } from '../core/cycle/model.ts';
 import { type ReconcilePlan, planReconcile, planSummary, withAcks } from '../core/cycle/reconcile.ts';
 import { describeError } from '../core/errors.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
@@ -71,7 +71,25 @@ export async function buildCycleUpload(db: WorkbenchDb, id: string, now: number,
   if (cycle.kind === 'controller') return buildControllerReport(db, cycle, now);
   const reports = new Map<string, DeviceReports['reports']>();
   for (const r of await db.reports.bulkGet(cycle.devices.map((d) => d.key))) if (r) reports.set(r.key, r.reports);
-  return buildUpload({ cycle, reportsOf: (key) => reports.get(key) ?? [], reader: storedEntries(db), now, onProgress });
+  // Reports acknowledged since the cycle was chosen, or carried meanwhile by another cycle, are left out: CSSM
+  // would reject the whole upload for one report it already has.
+  const held = heldReports(await db.cycles.toArray(), cycle.id);
+  const devices = cycle.devices
+    .map((d) => {
+      if (d.request) return d;
+      const acked = new Set((reports.get(d.key) ?? []).filter((r) => r.acknowledgedBy).map((r) => r.reportId));
+      return { ...d, reportIds: d.reportIds.filter((id) => !acked.has(id) && !held.has(`${d.key}\u0000${id}`)) };
+    })
+    .filter((d) => d.request || d.reportIds.length > 0);
+  if (devices.length === 0) throw new CycleError(`Cycle ${cycle.number} has nothing left to upload: its reports were acknowledged or carried by another cycle since it was created — abandon it`);
+  return buildUpload({ cycle: { ...cycle, devices }, reportsOf: (key) => reports.get(key) ?? [], reader: storedEntries(db), now, onProgress });
+}
+
+/** `<device key>\0<report id>` of every report held by a cycle other than this one (one that may be in CSSM). */
+function heldReports(cycles: readonly Cycle[], except: string): Set<string> {
+  const held = new Set<string>();
+  for (const c of cycles) if (c.id !== except && holdsReports(c)) for (const d of c.devices) for (const id of d.reportIds) held.add(`${d.key}\u0000${id}`);
+  return held;
 }
 
 /**
@@ -81,7 +99,10 @@ export async function buildCycleUpload(db: WorkbenchDb, id: string, now: number,
 async function buildControllerReport(db: WorkbenchDb, cycle: Cycle, now: number): Promise<BuiltUpload> {
   const all = await db.assignments.toArray();
   const earlier = (await db.cycles.toArray()).filter((c) => c.kind === 'controller' && c.id !== cycle.id && c.uploadedOn !== null).map((c) => c.uploadedOn!);
-  const from = earlier.length ? Math.max(...earlier) : Math.min(now, ...all.map((a) => a.assignedAt));
+  // A loop, not a spread: released assignments are kept, so there may be more than a call's argument limit.
+  let from = now;
+  if (earlier.length) from = earlier.reduce((a, b) => Math.max(a, b));
+  else for (const a of all) from = Math.min(from, a.assignedAt);
   const keys = [...new Set(all.map((a) => a.deviceKey))];
   const devices = new Map<string, ProductInstance>();
   for (const d of await db.devices.bulkGet(keys)) if (d) devices.set(d.key, d);
@@ -92,7 +113,7 @@ async function buildControllerReport(db: WorkbenchDb, cycle: Cycle, now: number)
 /** Keeps a built upload and moves the cycle to "upload built". */
 export async function storeBuilt(db: WorkbenchDb, id: string, built: BuiltUpload, at: number, by: string): Promise<Cycle> {
   const sha256 = await sha256Hex(built.bytes);
-  const ref: CycleFileRef = { name: built.name, sha256, size: built.bytes.length };
+  const ref: CycleFileRef = { name: built.name, sha256, size: built.bytes.length, at };
   return db.transaction('rw', [db.cycles, db.outputs, db.events], async () => {
     const cycle = await load(db, id);
     if (!(await db.outputs.get(sha256))) await db.outputs.add({ sha256, name: built.name, blob: new Blob([built.bytes as Uint8Array<ArrayBuffer>]), createdAt: at, cycleId: id, role: 'upload' });
@@ -110,6 +131,11 @@ export async function markDownloaded(db: WorkbenchDb, id: string, at: number, by
   return db.transaction('rw', [db.cycles, db.events], async () => {
     const cycle = await load(db, id);
     if (!cycle.upload) throw new CycleError(`Cycle ${cycle.number} has no upload to download yet`);
+    if (cycle.state === 'built') {
+      const held = heldReports(await db.cycles.toArray(), cycle.id);
+      const clash = cycle.devices.find((d) => d.reportIds.some((id) => held.has(`${d.key}\u0000${id}`)));
+      if (clash) throw new CycleError(`Another cycle carried reports of ${clash.hostname ?? clash.key} since this upload was built: rebuild it (the rebuild leaves them out)`);
+    }
     return save(db, cycle, advance(cycle, 'downloaded', { at, by, message: `Upload downloaded: ${cycle.upload.name}`, files: [cycle.upload] }));
   });
 }
@@ -172,7 +198,7 @@ async function planFor(db: WorkbenchDb, cycle: Cycle, inputs: ReadInputs['inputs
 }
 
 function checkReconcilable(cycle: Cycle): void {
-  if (!['uploaded', 'ack-imported', 'reconciled'].includes(cycle.state)) {
+  if (!['uploaded', 'ack-imported', 'reconciled', 'exported'].includes(cycle.state)) {
     const why = cycle.state === 'abandoned' ? 'was abandoned' : cycle.uploadedOn === null ? 'has not been confirmed as uploaded to CSSM yet' : `is at "${cycle.state}"`;
     throw new CycleError(`Cycle ${cycle.number} ${why}: import its ACK after confirming the upload`);
   }
@@ -245,8 +271,11 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
     const acks = [...cycle.acks, ...used];
     const complete = devices.every((d) => d.ack);
     const message = `ACK imported: ${used.map((f) => f.name).join(', ')} — ${planSummary(plan)}; ${acknowledged} report${acknowledged === 1 ? '' : 's'} acknowledged`;
-    let next = advance(cycle, 'ack-imported', { at, by, message, files: used }, { devices, acks });
-    if (complete) next = advance(next, 'reconciled', { at, by, message: `Reconciled: every device of the cycle has its ACK`, files: [] });
+    // A late ACK after reconciling or exporting is recorded as a note: the cycle stays where it is (export again
+    // to hand the late devices their file).
+    const late = cycle.state === 'reconciled' || cycle.state === 'exported';
+    let next = advance(cycle, late ? cycle.state : 'ack-imported', { at, by, message: late ? `Late ${message}` : message, files: used }, { devices, acks });
+    if (complete && !late) next = advance(next, 'reconciled', { at, by, message: `Reconciled: every device of the cycle has its ACK`, files: [] });
     await save(db, cycle, next);
     return { plan, refused: read.refused, files: used, cycle: next };
   });

@@ -91,8 +91,9 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
     // Trust-code requests travel in usage files (17.7.1+): recorded so the device panel can follow them.
+    const mergedByKey = new Map(merged.devices.map((d) => [d.key, d]));
     for (const [key, t] of trustCodeRequests(analysis.usage)) {
-      const d = merged.devices.find((x) => x.key === key);
+      const d = mergedByKey.get(key);
       if (d) d.trustRequest = newer(d.trustRequest, t.element, analysis.sha256, t.at ?? now);
     }
     for (const d of merged.devices) deviceMap.set(d.key, d);
@@ -102,7 +103,9 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     });
     for (const d of cli.devices) deviceMap.set(d.key, d);
     for (const r of merged.reports) reportMap.set(r.key, r);
-    const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks }, deviceMap, reportMap);
+    // The answer to a SLAC request (codes, no report acknowledged) is no usage ACK: it must not move the last ACK.
+    const slacAnswer = analysis.other.acks.length > 0 && analysis.other.acks.every((a) => a.acknowledged.length === 0 && a.authorizationCodes.length > 0);
+    const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks, usageAck: !slacAnswer }, deviceMap, reportMap);
     for (const d of acks.devices) deviceMap.set(d.key, d);
     const slac = mergeAuthRequests({ file: analysis.sha256, fileName: analysis.name, importedAt: now, slac: analysis.other.slacRequests }, deviceMap);
     for (const d of slac.devices) deviceMap.set(d.key, d);

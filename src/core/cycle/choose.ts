@@ -1,6 +1,7 @@
 import type { AuthRequest, ProductInstance, StoredReport } from '../model/fleet.ts';
 import type { Udi } from '../model/udi.ts';
 import { type DeadlineStatus, type DeviceDeadlines, day } from '../policy/deadlines.ts';
+import { STATUS_ORDER } from '../policy/fleet.ts';
 import { type Cycle, type CycleDevice, type HandBackPath, holdsReports } from './model.ts';
 
 /**
@@ -104,7 +105,7 @@ export function candidates(input: ChooseInput): Candidate[] {
       warnings,
     });
   }
-  const rank = (c: Candidate) => (c.status === null ? 99 : ['overdue', 'due7', 'due30', 'due90', 'later', 'unknown', 'none'].indexOf(c.status));
+  const rank = (c: Candidate) => (c.status === null ? 99 : STATUS_ORDER.indexOf(c.status));
   return out.sort((a, b) => rank(a) - rank(b) || (a.nextDue ?? Infinity) - (b.nextDue ?? Infinity) || a.key.localeCompare(b.key));
 }
 

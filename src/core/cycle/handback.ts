@@ -1,5 +1,6 @@
 import { gzip } from '../archive/gzip.ts';
 import { writeTar } from '../archive/tar.ts';
+import { formatBytes } from '../errors.ts';
 import type { CliParse } from '../formats/cli/index.ts';
 import { sha256Hex } from '../hash.ts';
 import { udiKey } from '../model/udi.ts';
@@ -17,9 +18,6 @@ function when(ms: number): string {
   return `${day(ms)} ${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
-function bytesLabel(n: number): string {
-  return n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** The one-page checklist for the connected workstation (CSSM → Reports → Usage Data Files), as lines of text. */
 export function guideLines(cycle: Cycle): string[] {
@@ -40,7 +38,7 @@ export function guideLines(cycle: Cycle): string[] {
       : cycle.kind === 'authorization'
       ? `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}: SLAC ${[...new Set(cycle.devices.map((d) => d.request?.kind))].join(' and ')} files, uploaded as the devices saved them`
       : `${cycle.devices.length} device${cycle.devices.length === 1 ? '' : 's'}, ${reports} report${reports === 1 ? '' : 's'}`,
-    upload ? `File to carry: ${upload.name} (${bytesLabel(upload.size)}) SHA-256 ${upload.sha256}` : 'File to carry: not built yet',
+    upload ? `File to carry: ${upload.name} (${formatBytes(upload.size)}) SHA-256 ${upload.sha256}` : 'File to carry: not built yet',
     cycle.mode === 'per-device' ? `Unpack it on the workstation: it holds ${cycle.devices.length} usage files, uploaded one by one.` : '',
     '',
     'On the workstation connected to Cisco:',

@@ -42,6 +42,8 @@ export interface CycleFileRef {
   name: string;
   sha256: string;
   size: number;
+  /** When the workbench wrote it (uploads and hand-backs). */
+  at?: number;
 }
 
 export interface AuditEntry {
@@ -122,11 +124,14 @@ export class CycleError extends Error {
   override readonly name = 'CycleError';
 }
 
-/** Which steps may follow which. Rebuilding and re-downloading are allowed until the upload went to CSSM. */
+/**
+ * Which steps may follow which. Rebuilding is allowed until the upload is downloaded (from then on it may be in
+ * CSSM: abandon with a reason and start again). A late ACK may still come in after reconciling or exporting.
+ */
 const NEXT: Record<CycleState, readonly CycleState[]> = {
   draft: ['built'],
   built: ['built', 'downloaded'],
-  downloaded: ['built', 'downloaded', 'uploaded'],
+  downloaded: ['downloaded', 'uploaded'],
   uploaded: ['ack-imported', 'reconciled'],
   'ack-imported': ['ack-imported', 'reconciled'],
   reconciled: ['reconciled', 'exported'],
@@ -195,11 +200,6 @@ export function newCycle(input: { id: string; number: number; kind?: CycleKind; 
     abandoned: null,
     audit: [{ at: input.at, by: input.by, step: 'draft', message: kind === 'controller' ? `Created for ${input.virtualAccount.trim()}: ${what}` : `Created for Virtual Account ${input.virtualAccount.trim()}: ${input.devices.length} device${input.devices.length === 1 ? '' : 's'}, ${what}`, files: [] }],
   };
-}
-
-/** Devices of the cycle whose ACK has not arrived. */
-export function awaitingAck(cycle: Cycle): CycleDevice[] {
-  return cycle.devices.filter((d) => d.ack === null);
 }
 
 export type AuthRequestState = 'requested' | 'uploaded' | 'code-received' | 'installed' | 'returned';

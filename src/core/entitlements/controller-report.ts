@@ -1,6 +1,7 @@
 import { gzip } from '../archive/gzip.ts';
 import { writeTar } from '../archive/tar.ts';
 import type { Assignment } from '../compliance/assignments.ts';
+import { safeName } from '../cycle/build.ts';
 import { ImportError } from '../errors.ts';
 import type { ProductInstance } from '../model/fleet.ts';
 
@@ -31,9 +32,7 @@ export interface ControllerReport {
   assignments: number;
 }
 
-function folder(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'virtual-account';
-}
+const folder = (name: string) => safeName(name);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

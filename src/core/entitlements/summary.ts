@@ -1,6 +1,7 @@
 import type { LicenseSummary, SummaryDevice, SummaryLicense } from '../formats/license-summary.ts';
 import { entitlementName } from '../model/entitlements.ts';
 import type { ProductInstance } from '../model/fleet.ts';
+import { DAY } from '../policy/deadlines.ts';
 
 /**
  * The CSSM licence summary as the workbench keeps it (issue 7): one record per Smart Account, replaced whole by a
@@ -61,7 +62,6 @@ export function toStored(summary: LicenseSummary, merged: Pick<StoredSummary, 'l
   };
 }
 
-const DAY = 86_400_000;
 
 function lineKey(l: Pick<SummaryLicense, 'virtualAccount' | 'tag' | 'displayName'>): string {
   return `${l.virtualAccount ?? ''}\u0000${(l.tag ?? l.displayName ?? '').toLowerCase()}`;

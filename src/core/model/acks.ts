@@ -115,7 +115,11 @@ export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<str
       if (ack.policy && input.usageAck !== false) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
       const grants = grantsFor(ack, key);
       // Codes accumulate across ACKs (a later ACK with only a trust code must not hide an earlier SLAC).
-      if (grants) d.fromAck = newer(d.fromAck, d.fromAck && d.fromAck.at <= at ? combine(d.fromAck.value, grants) : grants, input.file, at);
+      if (grants) {
+        const was = d.fromAck;
+        // The newer ACK's trust code wins; codes from either are kept, whichever came in first.
+        d.fromAck = !was ? { value: grants, file: input.file, at } : was.at <= at ? { value: combine(was.value, grants), file: input.file, at } : { ...was, value: combine(grants, was.value) };
+      }
     }
   }
   const warnings: string[] = [];

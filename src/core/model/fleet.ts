@@ -160,6 +160,11 @@ export function newer<T>(current: Fact<T> | null | undefined, value: T | null | 
   return { value, file, at };
 }
 
+/** The devices in the inventory (those the operator removed left out). */
+export function inInventory<T extends { retired?: unknown }>(devices: readonly T[]): T[] {
+  return devices.filter((d) => !d.retired);
+}
+
 /** A device known by its UDI only, first seen now. */
 export function blankDevice(key: string, udi: Udi, at: number): ProductInstance {
   return { key, udi, hostname: null, softwareVersion: null, softwareTag: null, ha: null, licenses: [], reportCount: 0, lastReportEnd: null, files: [], firstSeen: at, updatedAt: at };

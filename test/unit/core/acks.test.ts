@@ -43,3 +43,23 @@ describe('ACK reading and merging', () => {
     expect(again.acknowledged).toBe(0);
   });
 });
+
+describe('what ACKs grant', () => {
+  it('keeps authorization codes, trust codes and subscription IDs per device, whichever ACK comes first, the newer trust code winning', () => {
+    const older = readAck(ackXml({ sudi: { udi_pid: UDI.pid, udi_serial_number: UDI.sn }, timestamp: 1000, authorization_codes: ['SLAC-A'], trust_code: 'T-old', subscription_ids: { tagA: 'Sub1' } }), ['older']);
+    const newer = readAck(ackXml({ sudi: { udi_pid: UDI.pid, udi_serial_number: UDI.sn }, timestamp: 2000, trust_code: 'T-new' }), ['newer']);
+    expect(older).toMatchObject({ authorizationCodes: [{ code: 'SLAC-A' }], trustCodes: [{ code: 'T-old' }], subscriptionIds: { tagA: 'Sub1' } });
+    const devices = new Map([[KEY, device]]);
+    const first = mergeAcks({ file: 'n', importedAt: 5000, acks: [newer] }, devices, new Map());
+    // The older ACK imported after the newer one: its codes are kept, the newer trust code stays.
+    const second = mergeAcks({ file: 'o', importedAt: 6000, acks: [older] }, new Map([[KEY, first.devices[0]!]]), new Map());
+    expect(second.devices[0]!.fromAck).toEqual({ value: { trustCode: 'T-new', authorizationCodes: ['SLAC-A'], subscriptionIds: { tagA: 'Sub1' } }, file: 'n', at: 2_000_000 });
+  });
+
+  it('an answer to a SLAC request (codes, no report) does not move the last ACK when usageAck is false', () => {
+    const answer = readAck(ackXml({ sudi: { udi_pid: UDI.pid, udi_serial_number: UDI.sn }, timestamp: 3000, acknowledgements: [], authorization_codes: ['SLAC-B'] }), ['answer']);
+    const out = mergeAcks({ file: 'a', importedAt: 9000, acks: [answer], usageAck: false }, new Map([[KEY, device]]), new Map());
+    expect(out.devices[0]!.lastAckReceived ?? null).toBeNull();
+    expect(out.devices[0]!.fromAck?.value.authorizationCodes).toEqual(['SLAC-B']);
+  });
+});

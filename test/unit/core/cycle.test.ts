@@ -19,9 +19,10 @@ function cycle(over: Partial<Cycle> = {}): Cycle {
 }
 
 describe('cycle states', () => {
-  it('moves step by step, allows a rebuild until the upload went to CSSM, and refuses the rest with the reason', () => {
+  it('moves step by step, allows a rebuild until the upload is downloaded, and refuses the rest with the reason', () => {
     expect(canMove('draft', 'built')).toBe(true);
-    expect(canMove('downloaded', 'built')).toBe(true);
+    expect(canMove('built', 'built')).toBe(true);
+    expect(canMove('downloaded', 'built')).toBe(false);
     expect(canMove('uploaded', 'built')).toBe(false);
     expect(canMove('draft', 'uploaded')).toBe(false);
     const c = cycle();
@@ -120,7 +121,7 @@ describe('guide, hand-back and verification', () => {
     const lines = guideLines(c);
     expect(lines).toContain('[ ] 4. When asked, choose the Smart Account "ACME", then the Virtual Account "Campus".');
     expect(lines.some((l) => l.includes('expect ACK_UD_SA_1.tar.gz — an ACK bundle'))).toBe(true);
-    expect(lines).toContain(`File to carry: UD_SA_1.tar.gz (2.0 KB) SHA-256 ${'ab'.repeat(32)}`);
+    expect(lines).toContain(`File to carry: UD_SA_1.tar.gz (2.0 KiB) SHA-256 ${'ab'.repeat(32)}`);
     const perDevice = guideLines(cycle({ mode: 'per-device', devices: [device({ uploadFile: 'sw1_FCW_usage.txt' })], upload: { name: 'u.tar.gz', sha256: 'cd', size: 10 } }));
     expect(perDevice.some((l) => l.includes('ACK_<the file\'s name> (e.g. ACK_sw1_FCW_usage.txt)'))).toBe(true);
   });

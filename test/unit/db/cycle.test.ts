@@ -297,9 +297,20 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
     const again = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles: await listCycles(db) });
     expect(again.find((c) => c.key === picked[0]!.key)!.unreported).toEqual(picked[0]!.reportIds);
 
+    // Two drafts for the same devices: once one is downloaded, the other's build leaves those reports out.
+    const twinA = await createCycle(db, { smartAccount: null, virtualAccount: va, mode: 'bundle', devices: picked }, NOW + 2, 'Ana');
+    const twinB = await createCycle(db, { smartAccount: null, virtualAccount: va, mode: 'bundle', devices: picked }, NOW + 2, 'Ben');
+    await storeBuilt(db, twinB.id, await buildCycleUpload(db, twinB.id, NOW + 2), NOW + 2, 'Ben');
+    await storeBuilt(db, twinA.id, await buildCycleUpload(db, twinA.id, NOW + 2), NOW + 2, 'Ana');
+    await markDownloaded(db, twinA.id, NOW + 2, 'Ana');
+    await expect(markDownloaded(db, twinB.id, NOW + 2, 'Ben')).rejects.toThrow(/Another cycle carried reports of .* rebuild it/);
+    await expect(buildCycleUpload(db, twinB.id, NOW + 3)).rejects.toThrow(/has nothing left to upload/);
+    await abandonCycle(db, twinB.id, 'twin of another cycle', NOW + 3, 'Ben');
+    await abandonCycle(db, twinA.id, 'test only: never uploaded', NOW + 3, 'Ana');
+
     // A second cycle: only one of its two devices gets an ACK; the operator closes reconciliation.
     const second = await createCycle(db, { smartAccount: null, virtualAccount: va, mode: 'per-device', devices: picked }, NOW + 2, 'Ana');
-    expect(second.number).toBe(2);
+    expect(second.number).toBe(4);
     const built = await buildCycleUpload(db, second.id, NOW + 3);
     await storeBuilt(db, second.id, built, NOW + 3, 'Ana');
     await markDownloaded(db, second.id, NOW + 4, 'Ana');
@@ -310,15 +321,24 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
     const ack = await simulateCssm(first.name, first.bytes, ledger(), { now: NOW + DAY, virtualAccount: va });
     if (!ack.accepted) throw new Error(ack.reason);
     expect(ack.name).toBe(`ACK_${first.name}`);
-    expect(await cyclesAwaiting(db, [built.devices[0]!.key])).toEqual([2]);
+    expect(await cyclesAwaiting(db, [built.devices[0]!.key])).toEqual([4]);
     const partial = await applyReconcile(db, second.id, [{ name: ack.name, bytes: ack.bytes }], NOW + DAY, 'Ana');
     expect(await cyclesAwaiting(db, [built.devices[0]!.key])).toEqual([]);
-    expect(await cyclesAwaiting(db, [built.devices[1]!.key])).toEqual([2]);
+    expect(await cyclesAwaiting(db, [built.devices[1]!.key])).toEqual([4]);
     expect(partial.cycle.state).toBe('ack-imported');
     expect(partial.plan.unmatched.map((u) => u.key)).toEqual([built.devices[1]!.key]);
     const closed = await closeReconcile(db, second.id, NOW + DAY, 'Ana');
     expect(closed.state).toBe('reconciled');
     expect(closed.audit[closed.audit.length - 1]!.message).toMatch(/1 device still without an ACK/);
+
+    // The missing ACK turns up after all: recorded as a late ACK, the cycle stays reconciled.
+    const other = files.find((f) => f.name === built.devices[1]!.uploadFile)!;
+    const lateAck = await simulateCssm(other.name, other.bytes, ledger(), { now: NOW + 2 * DAY, virtualAccount: va });
+    if (!lateAck.accepted) throw new Error(lateAck.reason);
+    const late = await applyReconcile(db, second.id, [{ name: lateAck.name, bytes: lateAck.bytes }], NOW + 2 * DAY, 'Ana');
+    expect(late.cycle.state).toBe('reconciled');
+    expect(late.cycle.devices.every((d) => d.ack)).toBe(true);
+    expect(late.cycle.audit[late.cycle.audit.length - 1]).toMatchObject({ step: 'note', message: expect.stringMatching(/^Late ACK imported: /) });
   });
 });
 

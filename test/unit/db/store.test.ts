@@ -344,3 +344,19 @@ describe('store: trust and clocks', () => {
     expect(behind.status === 'imported' && behind.warnings.some((w) => /clock/.test(w))).toBe(false);
   });
 });
+
+describe('store: the answer to a SLAC request imported on the Import page', () => {
+  it('records the code without moving the device\'s last ACK', async () => {
+    const { simulateCssm } = await import('../../../src/core/sim/cssm.ts');
+    const { emptyLedger } = await import('../../../src/core/sim/ledger.ts');
+    const db = freshDb();
+    const request = fixture('made', 'slac_request.xml');
+    expect(await importBytes(db, 'hsec_request.xml', request)).toMatchObject({ status: 'imported', summary: { authRequests: 1 } });
+    const answer = await simulateCssm('hsec_request.xml', request, emptyLedger({ name: 'ACME', id: '1' }, ['WAN']), { now: 1_800_000_100_000 });
+    if (!answer.accepted) throw new Error(answer.reason);
+    expect(await importBytes(db, answer.name, answer.bytes)).toMatchObject({ status: 'imported' });
+    const d = (await db.devices.get('PID:ISR4451-X/K9,SN:FOC21437XYZ'))!;
+    expect(d.lastAckReceived ?? null).toBeNull();
+    expect(d.fromAck?.value.authorizationCodes).toHaveLength(1);
+  });
+});
