@@ -65,7 +65,10 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
       kind: analysis.kind,
       simulated: analysis.simulated,
       status: 'not-supported',
-      message: `Recognised as ${KIND_LABELS[analysis.kind]} (${analysis.kindReason}). This version cannot read it yet, so it was not imported.`,
+      message:
+        analysis.kind === 'controller-report'
+          ? 'This is a controller usage report the workbench wrote for CSSM: it is uploaded to CSSM from its cycle (Reporting cycles), not imported.'
+          : `Recognised as ${KIND_LABELS[analysis.kind]} (${analysis.kindReason}). This version cannot read it yet, so it was not imported.`,
     };
   }
   phase('storing', 0.85);
