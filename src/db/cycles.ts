@@ -7,6 +7,7 @@ import { describeError } from '../core/errors.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
 import { parseCliText } from '../core/formats/cli/index.ts';
 import { sha256Hex } from '../core/hash.ts';
+import { DAY } from '../core/policy/deadlines.ts';
 import { mergeAcks } from '../core/model/acks.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
 import { writeControllerReport } from '../core/entitlements/controller-report.ts';
@@ -145,8 +146,8 @@ export async function markUploaded(db: WorkbenchDb, id: string, uploadedOn: numb
   return db.transaction('rw', [db.cycles, db.events], async () => {
     const cycle = await load(db, id);
     if (!Number.isFinite(uploadedOn)) throw new CycleError('Give the date the file was uploaded to CSSM');
-    if (uploadedOn > at + 86_400_000) throw new CycleError('The upload date is in the future: give the day it was uploaded to CSSM');
-    if (uploadedOn < cycle.createdAt - 86_400_000) throw new CycleError('The upload date is before the cycle was created');
+    if (uploadedOn > at + DAY) throw new CycleError('The upload date is in the future: give the day it was uploaded to CSSM');
+    if (uploadedOn < cycle.createdAt - DAY) throw new CycleError('The upload date is before the cycle was created');
     return save(db, cycle, advance(cycle, 'uploaded', { at, by, message: `Uploaded to CSSM on ${new Date(uploadedOn).toISOString().slice(0, 10)} (as the operator confirms): ${cycle.upload?.name ?? ''}`, files: cycle.upload ? [cycle.upload] : [] }, { uploadedOn }));
   });
 }

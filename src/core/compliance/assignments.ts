@@ -4,6 +4,7 @@ import type { ProductInstance } from '../model/fleet.ts';
 import { familyOf } from '../model/fleet-view.ts';
 import { day } from '../policy/deadlines.ts';
 import { table5Family } from '../policy/slac.ts';
+import { plural } from '../words.ts';
 import { endOf, licenceLabel, type StoredSummary } from '../entitlements/summary.ts';
 
 /**
@@ -234,7 +235,6 @@ function seriesOf(family: string): string {
 }
 
 const label = (d: ProductInstance) => d.hostname?.value ?? d.key;
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 // ——— the rules: each returns its findings ———
 

@@ -1,6 +1,7 @@
 import type { ProductInstance } from '../model/fleet.ts';
 import { ackAlert, syncRule, type ControllerState } from '../policy/controller.ts';
-import { day } from '../policy/deadlines.ts';
+import { DAY, day } from '../policy/deadlines.ts';
+import { plural } from '../words.ts';
 import type { Assignment } from './assignments.ts';
 import { endOf, entitlementRows, NO_ACCOUNT, type StoredSummary } from '../entitlements/summary.ts';
 
@@ -59,7 +60,6 @@ export function sdwanManaged(d: ProductInstance): boolean {
   return SDWAN_PIDS.test(d.udi.pid.trim());
 }
 
-const plural = (n: number, what: string, many = `${what}s`) => `${n} ${n === 1 ? what : many}`;
 const licenses = (a: Assignment) => a.role !== 'hsec';
 
 interface Found {
@@ -75,7 +75,7 @@ function syncCause(input: ComplianceInput, account: string): Found | null {
   const rule = syncRule(state);
   if (typeof rule === 'string') return { message: `${rule}: import a licence summary from CSSM (seed 000 L110, L186).`, devices: [] };
   if (input.now <= rule.dueAt) return null;
-  const days = Math.floor((input.now - last!) / 86_400_000);
+  const days = Math.floor((input.now - last!) / DAY);
   return { message: `Smart Account ${account} was last synchronised with CSSM on ${day(last!)}, ${days} days ago: offline mode requires a synchronisation at least every 90 days (seed 000 L110, L186).`, devices: [] };
 }
 

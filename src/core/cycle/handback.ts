@@ -4,7 +4,7 @@ import { formatBytes } from '../errors.ts';
 import type { CliParse } from '../formats/cli/index.ts';
 import { sha256Hex } from '../hash.ts';
 import { udiKey } from '../model/udi.ts';
-import { day } from '../policy/deadlines.ts';
+import { HOUR, day } from '../policy/deadlines.ts';
 import { type EntryReader, safeName } from './build.ts';
 import type { Cycle, CycleDevice } from './model.ts';
 
@@ -135,7 +135,7 @@ export interface Verification {
 }
 
 /** An hour: the clock difference above which the documents warn that trust-code installs fail. */
-export const CLOCK_ALLOWANCE = 3_600_000;
+export const CLOCK_ALLOWANCE = HOUR;
 
 /**
  * Which devices a `show license status` (or `all`, or tech support) pasted after hand-back proves installed

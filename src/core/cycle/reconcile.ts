@@ -1,6 +1,7 @@
 import type { SplitAck } from '../bundle/cli-bundle.ts';
 import type { AckFile } from '../formats/ack.ts';
 import { udiKey } from '../model/udi.ts';
+import { plural } from '../words.ts';
 import type { AckRef, Cycle, CycleDevice, CycleFileRef } from './model.ts';
 
 /**
@@ -67,10 +68,6 @@ const UNEXPECTED_LABELS: Record<UnexpectedReason, string> = {
 
 export function unexpectedLabel(reason: UnexpectedReason): string {
   return UNEXPECTED_LABELS[reason];
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
 /** The device an ACK's name points at: `ACK_<uploaded file>` (the `.gz` of a gzipped entry already dropped). */

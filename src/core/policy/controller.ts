@@ -1,4 +1,4 @@
-import { DAY, day, type Deadline } from './deadlines.ts';
+import { DAY, HOUR, day, type Deadline } from './deadlines.ts';
 
 /**
  * SD-WAN Manager in offline mode (seed 000, "License Management Offline Mode"): the controller, not each device,
@@ -18,7 +18,6 @@ export interface ControllerState {
   lastReportAckedAt: number | null;
 }
 
-const HOUR = 3_600_000;
 
 /** "Synchronise with CSSM at least every 90 days" (seed 000, offline mode). */
 export function syncRule(c: ControllerState): Deadline | string {

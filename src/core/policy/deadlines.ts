@@ -78,7 +78,8 @@ export interface DeadlineContext {
   distributorPurchase?: (virtualAccount: string | null) => boolean;
 }
 
-export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
 
 /** `3 Mar 2026`, in UTC: reasons must read the same wherever they are shown. */
 export function day(ms: number): string {

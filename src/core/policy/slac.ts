@@ -4,7 +4,7 @@ import type { CliObservation } from '../model/device-facts.ts';
 import { entitlementName, lookupEntitlement, shortNameOf } from '../model/entitlements.ts';
 import type { ProductInstance } from '../model/fleet.ts';
 import { udiKey } from '../model/udi.ts';
-import { day } from './deadlines.ts';
+import { HOUR, day } from './deadlines.ts';
 
 /**
  * Authorizations and trust (capability 7): which devices need an authorization code (SLAC) and whether one is on
@@ -462,7 +462,6 @@ export function trustCodeStatus(device: ProductInstance, request?: { at: number 
 
 // ——— clocks ———
 
-const HOUR = 3_600_000;
 
 /**
  * A device file dated more than an hour after the operator's clock at import: a file cannot be written in the
