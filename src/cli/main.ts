@@ -293,24 +293,7 @@ async function deadlines(args: string[]): Promise<number> {
   const nowText = values.get('now');
   const now = nowText === undefined ? Date.now() : isoInstant(nowText);
   const analyses: FileAnalysis[] = [];
-  let failed = 0;
-  for (const path of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(path));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      process.stderr.write(`slp deadlines: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : describeError(e)}\n`);
-      failed++;
-      continue;
-    }
-    try {
-      analyses.push(await analyseFile(basename(path), bytes));
-    } catch (e) {
-      process.stderr.write(`slp deadlines: ${describeError(e, [basename(path)])}\n`);
-      failed++;
-    }
-  }
+  const failed = await eachInput('deadlines', files, async (name, bytes) => void analyses.push(await analyseFile(name, bytes)));
   const { devices } = fleetFromAnalyses(analyses, now);
   const { results } = fleetDeadlines(devices, now);
   const rows = devices.map((d, i) => {
@@ -335,14 +318,30 @@ async function deadlines(args: string[]): Promise<number> {
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Reads an input file, or says on stderr why it cannot (one line) and returns null. */
-async function readInput(command: string, path: string): Promise<Uint8Array | null> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(`slp ${command}: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : describeError(e)}\n`);
-    return null;
+/**
+ * Reads each input file and hands it to `read` (under its base name). A file that cannot be read, or that `read`
+ * refuses, is one line on stderr naming it; the others go on. Returns how many failed.
+ */
+async function eachInput(command: string, paths: readonly string[], read: (name: string, bytes: Uint8Array) => Promise<void>): Promise<number> {
+  let failed = 0;
+  for (const path of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      process.stderr.write(`slp ${command}: ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : describeError(e)}\n`);
+      failed++;
+      continue;
+    }
+    try {
+      await read(basename(path), bytes);
+    } catch (e) {
+      process.stderr.write(`slp ${command}: ${describeError(e, [basename(path)])}\n`);
+      failed++;
+    }
   }
+  return failed;
 }
 
 /** Whether anything (a file, a folder, a dangling link) is at `path`. */
@@ -366,20 +365,7 @@ async function bundle(args: string[]): Promise<number> {
   const now = nowText === undefined ? Date.now() : isoInstant(nowText);
   if (await exists(out)) throw new UsageError(`bundle: ${out} exists — a bundle is never written over a file`);
   const sources: UsageSource[] = [];
-  let failed = 0;
-  for (const path of files) {
-    const bytes = await readInput('bundle', path);
-    if (!bytes) {
-      failed++;
-      continue;
-    }
-    try {
-      sources.push(await readUsageSource(basename(path), bytes));
-    } catch (e) {
-      process.stderr.write(`slp bundle: ${describeError(e, [basename(path)])}\n`);
-      failed++;
-    }
-  }
+  let failed = await eachInput('bundle', files, async (name, bytes) => void sources.push(await readUsageSource(name, bytes)));
   for (const problem of duplicateDevices(sources)) {
     process.stderr.write(`slp bundle: ${problem}\n`);
     failed++;
@@ -407,22 +393,11 @@ async function splitAckCommand(args: string[]): Promise<number> {
   if (!out) throw new UsageError('split-ack: --out DIR is required (see --help)');
   if (files.length === 0) throw new UsageError('split-ack: give at least one ACK_FILE');
   const acks: SplitAck[] = [];
-  let failed = 0;
-  for (const path of files) {
-    const bytes = await readInput('split-ack', path);
-    if (!bytes) {
-      failed++;
-      continue;
-    }
-    try {
-      const split = await splitAck(basename(path), bytes);
-      for (const note of split.skipped) process.stderr.write(`slp split-ack: ${note}\n`);
-      acks.push(...split.acks);
-    } catch (e) {
-      process.stderr.write(`slp split-ack: ${describeError(e, [basename(path)])}\n`);
-      failed++;
-    }
-  }
+  const failed = await eachInput('split-ack', files, async (name, bytes) => {
+    const split = await splitAck(name, bytes);
+    for (const note of split.skipped) process.stderr.write(`slp split-ack: ${note}\n`);
+    acks.push(...split.acks);
+  });
   // Every check before the first write: a half-written split is worse than none.
   const clashes = clashingFiles(acks);
   if (clashes.length) throw new UsageError(`split-ack: ${clashes[0]}${clashes.length > 1 ? ` (and ${clashes.length - 1} more)` : ''} — nothing written`);
