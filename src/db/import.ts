@@ -103,9 +103,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     });
     for (const d of cli.devices) deviceMap.set(d.key, d);
     for (const r of merged.reports) reportMap.set(r.key, r);
-    // The answer to a SLAC request (codes, no report acknowledged) is no usage ACK: it must not move the last ACK.
-    const slacAnswer = analysis.other.acks.length > 0 && analysis.other.acks.every((a) => a.acknowledged.length === 0 && a.authorizationCodes.length > 0);
-    const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks, usageAck: !slacAnswer }, deviceMap, reportMap);
+    const acks = mergeAcks({ file: analysis.sha256, importedAt: now, acks: analysis.other.acks }, deviceMap, reportMap);
     for (const d of acks.devices) deviceMap.set(d.key, d);
     const slac = mergeAuthRequests({ file: analysis.sha256, fileName: analysis.name, importedAt: now, slac: analysis.other.slacRequests }, deviceMap);
     for (const d of slac.devices) deviceMap.set(d.key, d);

@@ -13,8 +13,9 @@ export interface AckMergeInput {
   importedAt: number;
   acks: readonly AckFile[];
   /**
-   * False for the answer to a SLAC request or return: it grants codes but is no usage ACK, so it must not move
-   * the device's last ACK (nor its reporting deadlines) or its policy.
+   * False for answers to SLAC requests or returns (an authorization cycle knows): they grant codes but are no usage
+   * ACK, so they must not move the device's last ACK (nor its reporting deadlines) or its policy. When not given,
+   * each ACK says for itself: codes and no acknowledged report make a SLAC answer (`isSlacAnswer`).
    */
   usageAck?: boolean;
 }
@@ -41,6 +42,11 @@ export function ackKeys(acks: readonly AckFile[]): string[] {
   return [...keys];
 }
 
+
+/** An answer to a SLAC request: authorization codes, no acknowledged report. */
+export function isSlacAnswer(ack: Pick<AckFile, 'acknowledged' | 'authorizationCodes'>): boolean {
+  return ack.acknowledged.length === 0 && ack.authorizationCodes.length > 0;
+}
 
 /** What an ACK grants one device of it (codes with no UDI belong to the ACK's own device); null when nothing. */
 export function grantsFor(ack: AckFile, key: string): AckGrants | null {
@@ -106,13 +112,14 @@ export function mergeAcks(input: AckMergeInput, existingDevices: ReadonlyMap<str
         acknowledged++;
       }
     }
+    const usage = input.usageAck ?? !isSlacAnswer(ack);
     for (const key of named) {
       const d = deviceFor(key);
       if (!d) continue;
-      if (input.usageAck !== false) d.lastAckReceived = newer(d.lastAckReceived, at, input.file, at);
+      if (usage) d.lastAckReceived = newer(d.lastAckReceived, at, input.file, at);
       d.smartAccount = newer(d.smartAccount, ack.smartAccount, input.file, at);
       d.virtualAccount = newer(d.virtualAccount, ack.virtualAccount, input.file, at);
-      if (ack.policy && input.usageAck !== false) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
+      if (ack.policy && usage) d.policy = newer(d.policy, { ...ack.policy, installedAt: at }, input.file, at);
       const grants = grantsFor(ack, key);
       // Codes accumulate across ACKs (a later ACK with only a trust code must not hide an earlier SLAC).
       if (grants) {
