@@ -11,6 +11,8 @@ import { DAY } from '../core/policy/deadlines.ts';
 import { mergeAcks } from '../core/model/acks.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
 import { writeControllerReport } from '../core/entitlements/controller-report.ts';
+import { findFile } from './import.ts';
+import { fileBlob } from './queries.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 
 /**
@@ -59,9 +61,9 @@ export async function createCycle(db: WorkbenchDb, input: CreateCycleInput, at: 
 /** Opens stored originals for the builders: each file's bytes read once per job. */
 export function storedEntries(db: WorkbenchDb): StoredEntries {
   return new StoredEntries(async (sha) => {
-    const [meta, stored] = await Promise.all([db.files.get(sha), db.fileBytes.get(sha)]);
-    if (!stored) throw new CycleError(`The original file ${meta?.name ?? sha.slice(0, 12)} is not stored any more`);
-    return { name: meta?.name ?? sha, bytes: new Uint8Array(await stored.blob.arrayBuffer()) };
+    const [meta, blob] = await Promise.all([findFile(db, sha), fileBlob(db, sha)]);
+    if (!blob) throw new CycleError(`The original file ${meta?.name ?? sha.slice(0, 12)} is not stored any more`);
+    return { name: meta?.name ?? sha, bytes: new Uint8Array(await blob.arrayBuffer()) };
   });
 }
 
