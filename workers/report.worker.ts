@@ -10,7 +10,8 @@ import { authCandidates, candidates } from '../src/core/cycle/choose.ts';
 import { fleetSlacFlags, slacNeeds } from '../src/core/policy/slac.ts';
 import { fleetDeadlines } from '../src/core/policy/fleet.ts';
 import { inInventory } from '../src/core/model/fleet.ts';
-import { applyReconcile, buildCycleUpload, exportHandBack, listCycles, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycles.ts';
+import { applyReconcile, buildCycleUpload, exportHandBack, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycle-files.ts';
+import { listCycles } from '../src/db/cycles.ts';
 import { database } from '../src/db/schema.ts';
 
 

@@ -1,7 +1,7 @@
 import type { AuthCandidate, Candidate } from '../core/cycle/choose.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 import type { VaSettings } from '../core/policy/fleet.ts';
-import type { ReconcilePreview } from '../db/cycles.ts';
+import type { ReconcilePreview } from '../db/cycle-files.ts';
 
 /**
  * The contract between the Reporting cycles view and the report worker: everything that reads many devices or

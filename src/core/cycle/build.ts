@@ -3,6 +3,9 @@ import { concat, gzip } from '../archive/gzip.ts';
 import { writeTar } from '../archive/tar.ts';
 import { writeUploadBundle } from '../bundle/upload.ts';
 import type { StoredReport } from '../model/fleet.ts';
+import { sha256Hex } from '../hash.ts';
+import { safeName } from '../words.ts';
+import { handBackFolder, handBackReadme, handBackScript } from './handback.ts';
 import { type Cycle, CycleError, type CycleDevice } from './model.ts';
 
 /**
@@ -105,11 +108,6 @@ export interface BuiltUpload {
   controller?: { reportId: string; virtualAccounts: string[]; assignments: number };
 }
 
-/** A name a device's file can be given on any file system: letters, digits, `._-` only. */
-export function safeName(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'device';
-}
-
 function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
 }
@@ -154,4 +152,24 @@ export async function buildUpload(input: BuildInput): Promise<BuiltUpload> {
   }
   const tar = await writeTar(files.map((f, i) => ({ name: names[i]!, bytes: f.bytes, mtime: input.now })));
   return { name: `${cycle.kind === 'authorization' ? 'slac_files' : 'usage_files'}_${safeName(cycle.virtualAccount)}_${stamp(input.now)}.tar.gz`, bytes: gzip(tar), devices, ...counts };
+}
+
+/**
+ * The hand-back tar.gz: README.txt, then per device with an ACK a folder holding its ACK file (the bytes CSSM
+ * wrote, read back from the stored import) and commands.txt. Same cycle and time → same bytes.
+ */
+export async function writeHandBack(cycle: Cycle, reader: EntryReader, now: number): Promise<{ name: string; bytes: Uint8Array; devices: number }> {
+  const files: Array<{ name: string; bytes: Uint8Array; mtime: number }> = [{ name: 'README.txt', bytes: new TextEncoder().encode(handBackReadme(cycle)), mtime: now }];
+  const withAck = cycle.devices.filter((d) => d.ack);
+  const acks = await Promise.all(withAck.map((d) => reader.read(d.ack!.file, d.ack!.entry)));
+  // All hashes at once: one WebCrypto round trip per small file, one after the other, was most of the time.
+  const hashes = await Promise.all(acks.map((a) => sha256Hex(a)));
+  withAck.forEach((d, i) => {
+    const folder = handBackFolder(d);
+    files.push({ name: `${folder}/${d.ack!.name}`, bytes: acks[i]!, mtime: now });
+    files.push({ name: `${folder}/commands.txt`, bytes: new TextEncoder().encode(handBackScript(cycle, d, hashes[i]!)), mtime: now });
+  });
+  const devices = withAck.length;
+  const stampText = new Date(now).toISOString().slice(0, 10);
+  return { name: `handback_cycle${cycle.number}_${safeName(cycle.virtualAccount)}_${stampText}.tar.gz`, bytes: gzip(await writeTar(files)), devices };
 }

@@ -1,11 +1,8 @@
-import { gzip } from '../archive/gzip.ts';
-import { writeTar } from '../archive/tar.ts';
 import { formatBytes } from '../errors.ts';
 import type { CliParse } from '../formats/cli/index.ts';
-import { sha256Hex } from '../hash.ts';
 import { udiKey } from '../model/udi.ts';
 import { HOUR, day } from '../policy/deadlines.ts';
-import { type EntryReader, safeName } from './build.ts';
+import { safeName } from '../words.ts';
 import type { Cycle, CycleDevice } from './model.ts';
 
 /**
@@ -166,24 +163,4 @@ export function verifyFromCli(cycle: Cycle, parse: CliParse): Verification {
     else out.notYet.push({ key: d.key, lastAck: last, expected: d.ack.at });
   }
   return out;
-}
-
-/**
- * The hand-back tar.gz: README.txt, then per device with an ACK a folder holding its ACK file (the bytes CSSM
- * wrote, read back from the stored import) and commands.txt. Same cycle and time → same bytes.
- */
-export async function writeHandBack(cycle: Cycle, reader: EntryReader, now: number): Promise<{ name: string; bytes: Uint8Array; devices: number }> {
-  const files: Array<{ name: string; bytes: Uint8Array; mtime: number }> = [{ name: 'README.txt', bytes: new TextEncoder().encode(handBackReadme(cycle)), mtime: now }];
-  const withAck = cycle.devices.filter((d) => d.ack);
-  const acks = await Promise.all(withAck.map((d) => reader.read(d.ack!.file, d.ack!.entry)));
-  // All hashes at once: one WebCrypto round trip per small file, one after the other, was most of the time.
-  const hashes = await Promise.all(acks.map((a) => sha256Hex(a)));
-  withAck.forEach((d, i) => {
-    const folder = handBackFolder(d);
-    files.push({ name: `${folder}/${d.ack!.name}`, bytes: acks[i]!, mtime: now });
-    files.push({ name: `${folder}/commands.txt`, bytes: new TextEncoder().encode(handBackScript(cycle, d, hashes[i]!)), mtime: now });
-  });
-  const devices = withAck.length;
-  const stampText = new Date(now).toISOString().slice(0, 10);
-  return { name: `handback_cycle${cycle.number}_${safeName(cycle.virtualAccount)}_${stampText}.tar.gz`, bytes: gzip(await writeTar(files)), devices };
 }

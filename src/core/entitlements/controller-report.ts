@@ -1,7 +1,7 @@
 import { gzip } from '../archive/gzip.ts';
 import { writeTar } from '../archive/tar.ts';
 import type { Assignment } from '../compliance/assignments.ts';
-import { safeName } from '../cycle/build.ts';
+import { safeName } from '../words.ts';
 import { ImportError } from '../errors.ts';
 import type { ProductInstance } from '../model/fleet.ts';
 

@@ -11,21 +11,8 @@ import { simulateFleet } from '../../../src/core/sim/fleet.ts';
 import { emptyLedger } from '../../../src/core/sim/ledger.ts';
 import type { SimFleet } from '../../../src/core/sim/types.ts';
 import { udiKey } from '../../../src/core/model/udi.ts';
-import {
-  abandonCycle,
-  applyReconcile,
-  buildCycleUpload,
-  closeReconcile,
-  createCycle,
-  cyclesAwaiting,
-  exportHandBack,
-  listCycles,
-  markDownloaded,
-  markUploaded,
-  previewReconcile,
-  storeBuilt,
-  verifyCycle,
-} from '../../../src/db/cycles.ts';
+import { abandonCycle, closeReconcile, createCycle, cyclesAwaiting, listCycles, markDownloaded, markUploaded, verifyCycle } from '../../../src/db/cycles.ts';
+import { applyReconcile, buildCycleUpload, exportHandBack, previewReconcile, storeBuilt } from '../../../src/db/cycle-files.ts';
 import { storeAnalysis } from '../../../src/db/import.ts';
 import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
 
