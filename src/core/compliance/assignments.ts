@@ -385,8 +385,7 @@ function hsecRule(d: ProductInstance, mine: readonly Assignment[], role: Assignm
  * have no effect". A cautious heuristic, so a warning: the licence's tag or name names a product family (C9300, C8300,
  * ISR 4000, AIR…) other than the device's.
  */
-function familyRule(d: ProductInstance, tag: string, name: string | null): Finding | null {
-  const lic = licenceFamily(textOf(tag, name));
+function familyRule(d: ProductInstance, lic: string | null, tag: string, name: string | null): Finding | null {
   if (!lic) return null;
   const dev = seriesOf(familyOf(d.udi.pid));
   if (lic === dev) return null;
@@ -433,6 +432,8 @@ function check(req: AssignRequest, ctx: RuleContext): Checked {
   }
   const allowed: string[] = [];
   const tenantsGiven = (req.tenants ?? 0) >= 2;
+  // The family a licence's name points at is the same for every device of the request: read it once.
+  const licFamily = licenceFamily(textOf(tag, name));
   for (const key of new Set(req.deviceKeys)) {
     const d = ctx.devices.get(key);
     if (!d) {
@@ -446,7 +447,7 @@ function check(req: AssignRequest, ctx: RuleContext): Checked {
     add('entitlements-per-device', [perDeviceRule(d, mine, role, ctx.settings)]);
     add('hsec-above-250', [hsecRule(d, mine, role, mbps)]);
     if (role === 'tenant' && tenantsGiven) add('multitenant-base', [tenantBaseRule(d, mine)]);
-    add('family-applicability', [familyRule(d, tag, name)]);
+    add('family-applicability', [familyRule(d, licFamily, tag, name)]);
     if (!blockedAll && !findings.slice(before).some((f) => f.severity === 'block')) allowed.push(key);
   }
   return { allowed, findings, role, name: name ?? entitlementName(req.tag), tag };
