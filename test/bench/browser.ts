@@ -5,7 +5,8 @@
  * measured in the same page: the browser's native inflate of the same archive.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export interface BrowserFigures {
@@ -17,6 +18,17 @@ export interface BrowserFigures {
   harnessLongestTaskMs: number;
   importPhases: Record<string, number>;
   demoMs: number;
+  /** The page's own JavaScript (what loads before any worker), raw and gzipped bytes. */
+  pageScript: { bytes: number; gzipped: number };
+}
+
+/** The built page script (`dist/assets/index-*.js`; workers load separately, on first use). */
+function pageScript(): { bytes: number; gzipped: number } {
+  const dir = new URL('../../dist/assets/', import.meta.url);
+  const name = readdirSync(dir).find((n) => /^index-.*\.js$/.test(n));
+  if (!name) throw new Error('no page script in dist/assets');
+  const bytes = readFileSync(new URL(name, dir));
+  return { bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
 }
 
 const PORT = 4179;
@@ -106,6 +118,7 @@ export async function browserFigures(archive: Uint8Array, archiveName: string): 
         harnessLongestTaskMs: Math.max(0, ...harnessTasks),
         importPhases: phases,
         demoMs,
+        pageScript: pageScript(),
       };
     } finally {
       await browser.close();

@@ -235,6 +235,7 @@ Inside the import worker: ${Object.entries(browser.importPhases).map(([phase, ms
 The rest of the wall time is the harness handing the file to the page (one ${fmt(browser.harnessLongestTaskMs, 0)} ms task
 before the app sees the file), starting the worker and rendering.
 Main thread from the moment the file is in the page until "Imported": ${browser.importLongTasks} long task${browser.importLongTasks === 1 ? '' : 's'}${browser.importLongTasks ? `, the longest ${fmt(browser.importLongestTaskMs, 0)} ms` : ' (none over 50 ms)'}.
+The page's own script (\`dist/assets/index-*.js\`, workers load apart, on first use): ${fmt(browser.pageScript.bytes / 1024, 0)} KiB, ${fmt(browser.pageScript.gzipped / 1024, 0)} KiB gzipped.
 `
     : '## In the browser\nSkipped: /usr/bin/chromium is not installed.\n'
 }`;
