@@ -1,4 +1,6 @@
 import * as Comlink from 'comlink';
+import type { JobEntry } from '../db/journal.ts';
+import { journaled } from './interrupted.svelte.ts';
 import type { ReportWorkerApi } from './report-api.ts';
 import { CancelledError, WorkerBridge } from './worker-bridge.ts';
 
@@ -27,15 +29,20 @@ class CycleJobs {
     return this.operator.trim() || 'operator';
   }
 
-  /** Runs one worker job; a failure becomes `error` (shown by the view) and the result null. */
-  async run<T>(label: string, task: (api: Comlink.Remote<ReportWorkerApi>, progress: (done: number, total: number) => void) => Promise<T>): Promise<T | null> {
+  /**
+   * Runs one worker job; a failure becomes `error` (shown by the view) and the result null. A job that writes
+   * names its `journal` kind and cycle: if the tab goes mid-way, the next open says so (src/db/journal.ts).
+   */
+  async run<T>(
+    label: string,
+    task: (api: Comlink.Remote<ReportWorkerApi>, progress: (done: number, total: number) => void) => Promise<T>,
+    journal?: { kind: Exclude<JobEntry['kind'], 'import'>; cycleId: string; files?: string[] },
+  ): Promise<T | null> {
     this.error = null;
     this.busy = { label, done: 0, total: 0 };
-    const progress = Comlink.proxy((done: number, total: number) => {
-      if (this.busy) this.busy = { label, done, total };
-    });
+    const work = () => this.bridge.run((api, listen) => task(api, listen((done: number, total: number) => (this.busy = { label, done, total }))));
     try {
-      return await this.bridge.run((api) => task(api, progress));
+      return await (journal ? journaled({ kind: journal.kind, label, files: journal.files ?? [], cycleId: journal.cycleId }, work) : work());
     } catch (e) {
       this.error = e instanceof CancelledError ? `${label}: cancelled — nothing was written.` : e instanceof Error ? e.message : String(e);
       return null;

@@ -1,4 +1,3 @@
-import * as Comlink from 'comlink';
 import { Dexie } from 'dexie';
 import type { CssmAnswer, DemoInfo, DemoProgress, DemoWorkerApi } from './demo-api.ts';
 import { saveFile } from './download.ts';
@@ -32,7 +31,7 @@ class DemoState {
     const today = new Date();
     const now = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 9);
     try {
-      await this.bridge.run((api) => api.loadDemo(DEMO_DB_NAME, { devices, seed: 'slp-demo', now }, Comlink.proxy((p: DemoProgress) => (this.progress = p))));
+      await this.bridge.run((api, listen) => api.loadDemo(DEMO_DB_NAME, { devices, seed: 'slp-demo', now }, listen((p: DemoProgress) => (this.progress = p))));
       switchWorkspace('demo');
     } catch (e) {
       // A cancelled or failed load leaves a half-filled demo database behind: remove it.

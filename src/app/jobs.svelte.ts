@@ -1,7 +1,7 @@
 import type { FileKind } from '../core/formats/classify.ts';
 import type { ImportSummary } from '../db/import.ts';
-import * as Comlink from 'comlink';
 import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportStatus, ImportWorkerApi } from './import-api.ts';
+import { journaled } from './interrupted.svelte.ts';
 import { storage } from './storage.svelte.ts';
 import { CancelledError, WorkerBridge } from './worker-bridge.ts';
 import { workspaceName } from './workspace.ts';
@@ -82,7 +82,11 @@ class Jobs {
     };
     try {
       // Files go as Blob handles: structured clone shares a Blob's data, so nothing is copied.
-      await this.bridge.run((api) => api.importFiles(workspaceName, [...wanted], Comlink.proxy(onEvent)));
+      // Journaled (src/db/journal.ts): if this tab closes or crashes mid-way, the next open says which files to import again.
+      const files = wanted.map((f) => f.name);
+      await journaled({ kind: 'import', label: files.length === 1 ? `Importing ${files[0]}` : `Importing ${files.length} files`, files }, () =>
+        this.bridge.run((api, listen) => api.importFiles(workspaceName, [...wanted], listen(onEvent))),
+      );
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       for (const row of batch) {

@@ -39,12 +39,29 @@ export class WorkerBridge<Api> {
     this.api = null;
   }
 
-  /** Runs one job after any job before it. Rejects with CancelledError when cancelled. */
-  run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>): Promise<R> {
+  /**
+   * Runs one job after any job before it. Rejects with CancelledError when cancelled.
+   *
+   * Callbacks the worker calls (progress, events) must be made with `listen`: messages the worker posted just
+   * before it was terminated are still delivered to the page afterwards, and a late "working…" event would
+   * otherwise overwrite the "cancelled" the page has already shown (seen in CI: a cancelled import row that
+   * went back to "working" and stayed there). `listen` drops every call once the job is cancelled. A job that
+   * ends normally keeps its callbacks: a callback travels on a port of its own, so the worker's last event may
+   * reach the page after its answer does, and it must still count.
+   */
+  run<R>(task: (api: Comlink.Remote<Api>, listen: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void) => Promise<R>): Promise<R> {
     const job = this.queue.then(async () => {
-      const work = task(this.start());
+      let dropped = false; // once cancelled
+      const listen = <A extends unknown[]>(fn: (...args: A) => void) =>
+        Comlink.proxy((...args: A) => {
+          if (!dropped) fn(...args);
+        });
+      const work = task(this.start(), listen);
       const cancelled = new Promise<never>((_, reject) => {
-        this.abortCurrent = reject;
+        this.abortCurrent = (e) => {
+          dropped = true;
+          reject(e);
+        };
       });
       try {
         return await Promise.race([work, cancelled]);
