@@ -1,9 +1,11 @@
+import { cycleJobs } from './cycles.svelte.ts';
 import { demo } from './demo.svelte.ts';
 import { jobs } from './jobs.svelte.ts';
 
 /**
  * Service worker registration with `prompt` updates (capability 10): a new version is announced and applied
- * only when the user asks, and never while a job runs, since reloading would cancel it.
+ * only when the user asks, and never while a job runs, since reloading would cancel it: an import, a demo load, or a
+ * report-worker job (choosing, building an upload, reconciling, the hand-back).
  */
 class PwaState {
   updateReady = $state(false);
@@ -15,7 +17,7 @@ class PwaState {
   }
 
   get canUpdateNow(): boolean {
-    return this.updateReady && !jobs.running && !demo.running;
+    return this.updateReady && !jobs.running && !demo.running && !cycleJobs.busy;
   }
 
   async update(): Promise<void> {
