@@ -1,4 +1,4 @@
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type EntityTable, type Transaction } from 'dexie';
 import type { EntryReport } from '../core/analyse.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 import type { StoredSummary } from '../core/entitlements/summary.ts';
@@ -44,7 +44,7 @@ export interface StoredBytes {
   blob: Blob;
 }
 
-export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings' | 'cycle' | 'assignment';
+export type EventType = 'import' | 'storage' | 'demo' | 'simulated-cssm' | 'settings' | 'cycle' | 'assignment' | 'backup' | 'restore';
 
 /** Small named records of workspace state (the demo's description, the simulated CSSM's ledger). */
 export interface KeyValue {
@@ -74,7 +74,8 @@ export interface LogEvent {
   message: string;
 }
 
-export type WorkbenchDb = Dexie & {
+/** The tables of the current schema. */
+export interface WorkbenchTables {
   files: EntityTable<StoredFile, 'sha256'>;
   fileBytes: EntityTable<StoredBytes, 'sha256'>;
   devices: EntityTable<ProductInstance, 'key'>;
@@ -86,7 +87,10 @@ export type WorkbenchDb = Dexie & {
   outputs: EntityTable<StoredOutput, 'sha256'>;
   summaries: EntityTable<StoredSummary, 'smartAccount'>;
   assignments: EntityTable<Assignment, 'id'>;
-};
+}
+
+export type TableName = keyof WorkbenchTables;
+export type WorkbenchDb = Dexie & WorkbenchTables;
 
 export const DB_NAME = 'slp-workbench';
 /** The demo lives in a database of its own, so simulated data never mixes with real data. */
@@ -97,36 +101,41 @@ export interface DbDeps {
   IDBKeyRange?: typeof IDBKeyRange;
 }
 
+/** One version of the schema: the tables it adds or changes, and how records written before it are brought up. */
+export interface SchemaVersion {
+  version: number;
+  stores: Record<string, string>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
 /**
  * Every schema version stays here with its upgrade, so a database written by any earlier version opens
- * without losing data (capability 9). Index only what a view queries (ARCHITECTURE.md): each index costs
- * write time on 100,000-device imports.
+ * without losing data (capability 9; test/unit/db/migrations.test.ts writes a database with each earlier
+ * version and opens it with this one). Never edit a version once released: add the next one.
  *
+ * Index only what a view queries (ARCHITECTURE.md): each index costs write time on 100,000-device imports.
  * Measured in headless Chromium here (raw IndexedDB, one strict transaction, 10,000 records): ~1.7 s for
  * device-sized records, ~1.2 s for report arrays, ~0.9 s for tiny records, ~1.3 s for one record holding a
  * device and its reports. Per-record cost dominates, so `devices` + `reports` (two records a reporting device)
  * costs about twice one combined record: folding reports into the device record, with a separate compact index
  * for the fleet list, is the next step if imports of 100,000 devices must get faster (see BENCHMARKS.md).
  */
-export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): WorkbenchDb {
-  const db = new Dexie(name, { ...deps, chromeTransactionDurability: 'strict' }) as WorkbenchDb;
-  db.version(1).stores({
-    files: 'sha256, importedAt',
-    fileBytes: 'sha256',
-    devices: 'key',
-    reports: 'key',
-    events: '++id, at',
-  });
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: { files: 'sha256, importedAt', fileBytes: 'sha256', devices: 'key', reports: 'key', events: '++id, at' },
+  },
   // v2 (issue 3): a key-value table for workspace state. New table only: v1 data needs no upgrade.
-  db.version(2).stores({ kv: 'key' });
+  { version: 2, stores: { kv: 'key' } },
   // v3 (issue 4): every `show license …` observation of a device, one record per device. New table only; the
   // new optional columns of `devices` (account, policy, transport, trust code) need no upgrade either.
-  db.version(3).stores({ cli: 'key' });
+  { version: 3, stores: { cli: 'key' } },
   // v4 (issue 5): devices carry their usage history (policy/usage.ts) so that deadlines need no report reads.
   // Records written before get it computed once from their reports.
-  db.version(4)
-    .stores({})
-    .upgrade(async (tx) => {
+  {
+    version: 4,
+    stores: {},
+    upgrade: async (tx) => {
       const reports = new Map<string, DeviceReports['reports']>();
       await tx.table<DeviceReports, string>('reports').each((r) => void reports.set(r.key, r.reports));
       await tx
@@ -136,13 +145,32 @@ export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}): Work
           const list = reports.get(d.key);
           if (list && !d.usage) d.usage = usageHistory(list);
         });
-    });
+    },
+  },
   // v5 (issue 6): reporting cycles and the files the workbench wrote for them. New tables only.
-  db.version(5).stores({ cycles: 'id, number', outputs: 'sha256, cycleId' });
+  { version: 5, stores: { cycles: 'id, number', outputs: 'sha256, cycleId' } },
   // v6 (issue 7): the CSSM licence summary, one record per Smart Account (a newer one replaces it). New table only.
-  db.version(6).stores({ summaries: 'smartAccount' });
+  { version: 6, stores: { summaries: 'smartAccount' } },
   // v7 (issue 7): licence assignments (SD-WAN Manager style); released ones stay, with who and why. New table only.
-  db.version(7).stores({ assignments: 'id, deviceKey' });
+  { version: 7, stores: { assignments: 'id, deviceKey' } },
+];
+
+export const SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]!.version;
+
+/** Every table of the current schema, in the order a backup writes them. */
+export const TABLES = [...new Set(SCHEMA_VERSIONS.flatMap((v) => Object.keys(v.stores)))] as TableName[];
+
+/**
+ * Opens (creating or upgrading) the workbench database. `upTo` opens it as an earlier version of the app
+ * would have: only the migration tests use it.
+ */
+export function openWorkbenchDb(name: string = DB_NAME, deps: DbDeps = {}, upTo: number = SCHEMA_VERSION): WorkbenchDb {
+  const db = new Dexie(name, { ...deps, chromeTransactionDurability: 'strict' }) as WorkbenchDb;
+  for (const v of SCHEMA_VERSIONS) {
+    if (v.version > upTo) break;
+    const version = db.version(v.version).stores(v.stores);
+    if (v.upgrade) version.upgrade(v.upgrade);
+  }
   return db;
 }
 
