@@ -10,6 +10,7 @@ import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
 import { sha256Hex } from '../src/core/hash.ts';
 import type { ImportEvent, ImportInput, ImportPhase, ImportResult, ImportWorkerApi } from '../src/app/import-api.ts';
 import { findFile, storeAnalysis } from '../src/db/import.ts';
+import { isQuotaError, quotaMessage } from '../src/db/quota.ts';
 import { cyclesAwaiting } from '../src/db/cycles.ts';
 import { ackKeys } from '../src/core/model/acks.ts';
 import { database, type WorkbenchDb } from '../src/db/schema.ts';
@@ -102,8 +103,14 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
           : `${KIND_LABELS[analysis.kind]}: ${plural(s.devices, 'device')} (${s.newDevices.toLocaleString('en')} new), ${plural(s.reports, 'report')} (${s.newReports.toLocaleString('en')} new).`,
     };
   } catch (e) {
-    // A refusal of the content (an ACK for unknown devices, a paste naming none) already names the file.
-    const message = isImportError(e) ? sentence(describeError(e), 'Nothing was imported.') : `${input.name}: could not be stored (${describeError(e)}). Nothing was imported.`;
+    // A refusal of the content (an ACK for unknown devices, a paste naming none) already names the file. A full
+    // disk rolls the whole import back: say how much it needed (the original, and about as much again for what
+    // was learned from it) and what is free.
+    const message = isQuotaError(e)
+      ? await quotaMessage(input.name, 2 * input.blob.size)
+      : isImportError(e)
+      ? sentence(describeError(e), 'Nothing was imported.')
+      : `${input.name}: could not be stored (${describeError(e)}). Nothing was imported.`;
     return { ...base, sha256, kind: analysis.kind, status: 'refused', message };
   }
 }

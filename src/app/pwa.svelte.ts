@@ -1,3 +1,4 @@
+import { backup } from './backup.svelte.ts';
 import { cycleJobs } from './cycles.svelte.ts';
 import { demo } from './demo.svelte.ts';
 import { jobs } from './jobs.svelte.ts';
@@ -5,7 +6,7 @@ import { jobs } from './jobs.svelte.ts';
 /**
  * Service worker registration with `prompt` updates (capability 10): a new version is announced and applied
  * only when the user asks, and never while a job runs, since reloading would cancel it: an import, a demo load, or a
- * report-worker job (choosing, building an upload, reconciling, the hand-back).
+ * report-worker job (choosing, building an upload, reconciling, the hand-back), a backup or a restore.
  */
 class PwaState {
   updateReady = $state(false);
@@ -17,7 +18,7 @@ class PwaState {
   }
 
   get canUpdateNow(): boolean {
-    return this.updateReady && !jobs.running && !demo.running && !cycleJobs.busy;
+    return this.updateReady && !jobs.running && !demo.running && !cycleJobs.busy && !backup.busy;
   }
 
   async update(): Promise<void> {

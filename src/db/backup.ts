@@ -23,6 +23,7 @@ import { sha256Hex } from '../core/hash.ts';
 import { APP_NAME, APP_VERSION } from '../core/version.ts';
 import { storeAnalysis } from './import.ts';
 import { isJournalKey } from './journal.ts';
+import { isQuotaError, quotaMessage } from './quota.ts';
 import { SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type TableName, type WorkbenchDb } from './schema.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 
@@ -328,13 +329,6 @@ export interface RestoreResult {
   counts: Record<string, number>;
 }
 
-function isQuotaError(e: unknown): boolean {
-  for (let x: unknown = e; x; x = (x as { inner?: unknown }).inner) {
-    if ((x as { name?: string }).name === 'QuotaExceededError') return true;
-  }
-  return false;
-}
-
 /**
  * Replaces the whole workspace with the backup, in one transaction: a restore that fails half-way (a full disk,
  * a closed tab) leaves the workspace as it was. A backup of an older schema gets the same upgrades a database of
@@ -376,9 +370,7 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
       await db.events.add({ at: options.now, type: 'restore', file: name, message: `Restored the workspace from ${name} (written ${manifest.createdAt} by ${manifest.app} ${manifest.appVersion}, SHA-256 ${contents.sha256}): everything before it was replaced` });
     });
   } catch (e) {
-    if (isQuotaError(e)) {
-      throw new BackupRefused(`${name}: the browser's storage for this app is full — restoring needs about ${formatBytes(total)}. Nothing was changed. Free disk space (or delete another workspace) and try again.`);
-    }
+    if (isQuotaError(e)) throw new BackupRefused(await quotaMessage(name, total));
     throw e;
   }
   return { contents, counts };

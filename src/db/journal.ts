@@ -15,7 +15,7 @@ import type { WorkbenchDb } from './schema.ts';
  * No DOM here (the lock manager is passed in: `navigator.locks` in a page or worker, a fake in Node's tests).
  */
 
-export type JobKind = 'import' | 'build' | 'reconcile' | 'hand-back';
+export type JobKind = 'import' | 'build' | 'reconcile' | 'hand-back' | 'restore' | 'merge';
 
 export interface JobEntry {
   id: string;
@@ -159,5 +159,9 @@ export function describeInterrupted(job: JobEntry, formatTime: (ms: number) => s
       return `${job.label}, started at ${when}, was interrupted: nothing was kept and the cycle is as it was. Build the upload again.`;
     case 'hand-back':
       return `${job.label}, started at ${when}, was interrupted: nothing was kept and the cycle is as it was. Export the device files again.`;
+    case 'restore':
+      return `${job.label}, started at ${when}, was interrupted: a restore is written in one step, so the workspace is as it was before it. Restore again.`;
+    case 'merge':
+      return `${job.label}, started at ${when}, was interrupted: the files merged before that are kept, each whole. Merge again: what is already here is recognised and skipped.`;
   }
 }

@@ -6,7 +6,12 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Throws the refusal when `produced` inflated bytes break the budget's total or ratio cap. */
+/**
+ * Throws the refusal when `produced` inflated bytes break the budget's total or ratio cap. `compressed` is the
+ * compressed input consumed so far, not the whole file's size: judged against the whole file, a 16 MB bomb of
+ * zeros passed the 200:1 ratio until 2 GiB were inflated and held in memory (hostile corpus, issue 8); judged
+ * against what has been read, it is refused once the floor is passed.
+ */
 function checkInflated(produced: number, compressed: number, where: readonly string[], budget: Budget): void {
   const { limits } = budget;
   if (budget.bytes + produced > limits.maxTotalBytes) {
@@ -39,10 +44,12 @@ export function gunzip(bytes: Uint8Array, where: readonly string[], budget: Budg
   let produced = 0;
   let refusal: unknown = null;
   const inflate = new Inflate({ chunkSize: 256 * 1024 });
+  // pako's stream position: how much of the input was read to produce this output (kept across gzip members).
+  const stream = (inflate as unknown as { strm: { next_in: number } }).strm;
   inflate.onData = (chunk: Uint8Array) => {
     produced += chunk.length;
     try {
-      checkInflated(produced, bytes.length, where, budget);
+      checkInflated(produced, Math.max(1, stream.next_in), where, budget);
     } catch (e) {
       refusal = e;
       throw e;
@@ -66,6 +73,9 @@ export function gunzip(bytes: Uint8Array, where: readonly string[], budget: Budg
   return concat(chunks, produced);
 }
 
+/** Input handed to the native inflater at a time (see gunzipFast). */
+const INPUT_SLICE = 64 * 1024;
+
 /**
  * The same, with the platform's native DecompressionStream where there is one (about three times faster than
  * pako, which matters for a 116 MB fleet archive), under the same caps. Any other failure of the native path is
@@ -76,23 +86,36 @@ export async function gunzipFast(bytes: Uint8Array, where: readonly string[], bu
   if (typeof DecompressionStream !== 'function') return gunzip(bytes, where, budget);
   const chunks: Uint8Array[] = [];
   let produced = 0;
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-  const reader = source.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
+  // The input is written in slices, one at a time, each write awaited (pipeThrough would queue the whole file at
+  // once), so `consumed` says how much was read for the output so far, within a slice or two: the ratio cap then
+  // stops a bomb early whatever the file's size.
+  let consumed = 0;
+  let stopped = false;
+  const inflater = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+  const writer = inflater.writable.getWriter();
+  const reader = inflater.readable.getReader();
+  const feeding = (async () => {
+    while (consumed < bytes.length && !stopped) {
+      const at = consumed;
+      consumed = Math.min(bytes.length, at + INPUT_SLICE);
+      await writer.write(bytes.subarray(at, consumed));
+    }
+    if (!stopped) await writer.close();
+  })();
+  // A failed write errors the readable side too: the reader's loop below is where failures are handled.
+  feeding.catch(() => undefined);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       produced += value.length;
-      checkInflated(produced, bytes.length, where, budget);
+      checkInflated(produced, consumed, where, budget);
       chunks.push(value);
     }
   } catch (e) {
+    stopped = true;
     void reader.cancel().catch(() => undefined);
+    void writer.abort().catch(() => undefined);
     if (isLimitRefusal(e)) throw e;
     return gunzip(bytes, where, budget);
   }

@@ -80,7 +80,21 @@ function binaryKind(bytes: Uint8Array): string {
   if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'a PNG image, not a licensing file';
   if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46) return 'a PDF document, not a licensing file';
   if ((b[0] === 0xfe && b[1] === 0xff) || (b[0] === 0xff && b[1] === 0xfe)) return 'UTF-16 text; Cisco tools write UTF-8 — re-copy the original file';
+  // Text with a stray invalid byte (a damaged copy, a Latin-1 editor) was called "binary data", which sends the
+  // operator looking for the wrong problem (hostile corpus, issue 8): say what is wrong with it instead.
+  if (looksLikeText(b)) return 'text with bytes that are not valid UTF-8 (Cisco tools write UTF-8: a damaged copy, or edited in another encoding?) — re-copy the original file';
   return 'binary data, not a licensing file';
+}
+
+/** No NUL and at least 95% printable ASCII or white space in the first 4 KiB: text, whatever its encoding. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  let texty = 0;
+  for (const c of head) {
+    if (c === 0) return false;
+    if ((c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d) texty++;
+  }
+  return texty >= head.length * 0.95;
 }
 
 export function classifyLeaf(bytes: Uint8Array): Classification {
