@@ -6,6 +6,35 @@ import { VitePWA } from 'vite-plugin-pwa';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 /**
+ * Security headers for any server that can send them (capability 10). The Content-Security-Policy is index.html's
+ * own `<meta>` policy (one source: it also holds under a server that sends no headers, a USB stick's), plus what
+ * only a header can say: `frame-ancestors 'none'` (no other site may frame the workbench). `vite preview` sends
+ * them (npm start), and the build writes them to `dist/_headers` for static hosts that read that file;
+ * test/e2e/security.spec.ts checks both.
+ */
+const metaCsp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(readFileSync(new URL('./index.html', import.meta.url), 'utf8'))?.[1];
+if (!metaCsp) throw new Error('index.html has no Content-Security-Policy <meta>');
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': `${metaCsp}; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), payment=()',
+};
+
+/** Writes the headers as `dist/_headers` (Netlify/Cloudflare Pages syntax: a path, then indented headers). */
+function headersFile(): Plugin {
+  return {
+    name: 'slp-headers-file',
+    apply: 'build',
+    generateBundle() {
+      const lines = ['/*', ...Object.entries(SECURITY_HEADERS).map(([k, v]) => `  ${k}: ${v}`), ''];
+      this.emitFile({ type: 'asset', fileName: '_headers', source: lines.join('\n') });
+    },
+  };
+}
+
+/**
  * The dev server injects component CSS as <style> elements, which the production CSP (style-src 'self')
  * forbids; relax it for `vite` (dev) only. The built app keeps index.html's policy untouched.
  */
@@ -23,6 +52,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     devCsp(),
+    headersFile(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: null,
@@ -57,5 +87,5 @@ export default defineConfig({
   ],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: SECURITY_HEADERS },
 });

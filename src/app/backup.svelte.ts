@@ -70,7 +70,10 @@ class BackupState {
     this.done = null;
     this.busy = { label, progress: null };
     try {
-      return await this.bridge.run((api, listen) => task(api, listen((p: BackupProgress) => void (this.busy = { label, progress: p }))));
+      return await this.bridge.run((api, listen) => task(api, listen((p: BackupProgress) => {
+          // Progress may arrive after the job's answer (its own port): never bring a finished job's bar back.
+          if (this.busy?.label === label) this.busy = { label, progress: p };
+        })));
     } catch (e) {
       this.error = e instanceof CancelledError ? `${label}: cancelled — nothing was changed.` : e instanceof Error ? e.message : String(e);
       return null;

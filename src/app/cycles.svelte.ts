@@ -40,7 +40,7 @@ class CycleJobs {
   ): Promise<T | null> {
     this.error = null;
     this.busy = { label, done: 0, total: 0 };
-    const work = () => this.bridge.run((api, listen) => task(api, listen((done: number, total: number) => (this.busy = { label, done, total }))));
+    const work = () => this.bridge.run((api, listen) => task(api, listen((done: number, total: number) => void (this.busy?.label === label && (this.busy = { label, done, total })))));
     try {
       return await (journal ? journaled({ kind: journal.kind, label, files: journal.files ?? [], cycleId: journal.cycleId }, work) : work());
     } catch (e) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, fixture, importFiles, test, waitForRows } from './fixtures.ts';
 
@@ -21,12 +22,13 @@ test('back up, import more, restore: the workspace returns to the backup; a dama
   const backup = readFileSync((await file.path())!);
   await expect(panel.getByTestId('backup-done')).toContainText('1 devices, 1 imported files');
   await expect(panel.getByTestId('last-backup')).toContainText(file.suggestedFilename());
+  await expect(panel.getByTestId('last-backup').locator(`[title="${createHash('sha256').update(backup).digest('hex')}"]`)).toHaveCount(1);
   await page.getByRole('link', { name: /Fleet/ }).click();
   await expect(page.getByTestId('backup-reminder')).toHaveCount(0);
 
   // A file imported after it: the reminder comes back.
   await importFiles(page, [{ name: 'wan-edge-07_all_rum.txt', buffer: C8000V }]);
-  await waitForRows(page, 1);
+  await waitForRows(page, 2); // this session's rows: the first import's and this one
   await page.getByRole('link', { name: /Fleet/ }).click();
   await expect(page.getByTestId('fleet-summary')).toHaveText('2 product instances · 4 RUM reports · from 2 files');
   await expect(page.getByTestId('backup-reminder')).toContainText('imported after the last backup');
@@ -43,11 +45,16 @@ test('back up, import more, restore: the workspace returns to the backup; a dama
   await expect(preview).toContainText('checked');
   await expect(preview.getByTestId('restore-count-devices')).toHaveText('1');
   await expect(preview.getByTestId('restore-count-files')).toHaveText('1');
+  // The check is over: its progress bar is gone (late progress events must not bring it back).
+  await expect(panel.getByTestId('backup-progress')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/backup-preview.png', fullPage: true });
   await preview.getByRole('button', { name: 'Replace this workspace with it…' }).click();
   await preview.getByRole('button', { name: 'Yes, replace this workspace' }).click();
   await expect(panel.getByTestId('backup-done')).toContainText('Restored');
   await expect(panel.getByTestId('last-backup')).toContainText(`Restored from ${file.suggestedFilename()}`);
+  // The hash recorded is the downloaded file's own.
+  const sha = createHash('sha256').update(backup).digest('hex');
+  await expect(panel.getByTestId('last-backup').locator(`[title="${sha}"]`)).toHaveCount(1);
   await page.getByRole('link', { name: /Fleet/ }).click();
   await expect(page.getByTestId('fleet-summary')).toHaveText('1 product instance · 2 RUM reports · from 1 file');
 
