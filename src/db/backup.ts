@@ -17,6 +17,7 @@ import {
   type BlobRef,
 } from '../core/backup/format.ts';
 import { BackupReadError, TAR_END, gzipTarEntries, tarHeader, tarPadding } from '../core/backup/tar-stream.ts';
+import type { IndexableType } from 'dexie';
 import { analyseFile } from '../core/analyse.ts';
 import { describeError, formatBytes } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
@@ -53,6 +54,8 @@ const encoder = new TextEncoder();
 const MiB = 1024 * 1024;
 /** The largest entry a backup may hold: an original file is at most 1 GiB (core/archive/limits.ts). */
 const MAX_ENTRY_BYTES = 1024 * MiB;
+/** Records read at a time while taking the snapshot. */
+const READ_PAGE = 2000;
 
 /** Collects gzip output as it comes; folds it into a Blob now and then, so the browser can keep it off the heap. */
 class GzipSink {
@@ -143,15 +146,25 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
         lines = [];
         size = 0;
       };
-      await db.table(table).each((record: unknown) => {
-        // A job's journal record (db/journal.ts) belongs to the page running it, not to the workspace's data.
-        if (table === 'kv' && isJournalKey((record as { key: string }).key)) return;
-        const line = encodeRecord(record, table, blobRef);
-        lines.push(line);
-        size += line.length;
-        n++;
-        if (lines.length >= PART_RECORDS || size >= PART_BYTES) close();
-      });
+      // Pages of records by primary key (getAll under the hood): a cursor over every record took about 1.6× as
+      // long in Chromium (bench). All tables have one plain inline key.
+      const t = db.table(table);
+      const keyPath = t.schema.primKey.keyPath as string;
+      let after: IndexableType | undefined;
+      for (;;) {
+        const page = await (after === undefined ? t.orderBy(':id') : t.where(':id').above(after)).limit(READ_PAGE).toArray();
+        for (const record of page) {
+          // A job's journal record (db/journal.ts) belongs to the page running it, not to the workspace's data.
+          if (table === 'kv' && isJournalKey((record as { key: string }).key)) continue;
+          const line = encodeRecord(record, table, blobRef);
+          lines.push(line);
+          size += line.length;
+          n++;
+          if (lines.length >= PART_RECORDS || size >= PART_BYTES) close();
+        }
+        if (page.length < READ_PAGE) break;
+        after = (page[page.length - 1] as Record<string, IndexableType>)[keyPath];
+      }
       close();
       counts[table] = n;
     }

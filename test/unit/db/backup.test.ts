@@ -236,3 +236,21 @@ describe('what a backup leaves out', () => {
     expect((await target.kv.toArray()).map((r) => r.key).sort()).toEqual(['last-backup', 'settings-x']);
   });
 });
+
+describe('values a backup cannot carry stop it, saying where', () => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['a Map', new Map([[1, 2]]), /^kv: record\.value\.inner is a Map, which a backup cannot hold$/],
+    ['a Date', new Date(0), /^kv: record\.value\.inner is a Date, which a backup cannot hold$/],
+    ['NaN', Number.NaN, /^kv: record\.value\.inner is NaN, which a backup cannot hold$/],
+    ['a "$blob" key', { $blob: 1 }, /^kv: record\.value\.inner has a "\$blob" key, which a backup reserves$/],
+    ['an array holding a Set', [1, new Set()], /^kv: record\.value\.inner\[1\] is a Set, which a backup cannot hold$/],
+  ];
+  for (const [what, inner, message] of cases) {
+    it(what, async () => {
+      const db = freshDb('odd');
+      await db.kv.put({ key: 'odd', value: { inner } });
+      await expect(writeBackup(db, { workspace: 'real', now: NOW })).rejects.toThrow(message);
+      expect(await db.kv.get(LAST_BACKUP_KEY)).toBeUndefined();
+    });
+  }
+});
