@@ -17,7 +17,8 @@ import { reportElement, systemInfoElement, writeUsageFile, type SimUsageDevice }
 import { fleetFiles } from '../../src/core/sim/files.ts';
 import { simulateFleet } from '../../src/core/sim/fleet.ts';
 import { gzip as pakoGzip } from 'pako';
-import { browserFigures } from './browser.ts';
+import { browserFigures, withBuiltApp } from './browser.ts';
+import { backupBrowserFigures, backupMarkdown, backupNodeFigures, writeArchives } from './backup.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseCliText } from '../../src/core/formats/cli/index.ts';
 import { filterRows, fleetRow, NO_FILTER, sortRows } from '../../src/core/model/fleet-view.ts';
@@ -37,6 +38,10 @@ import { emptyLedger } from '../../src/core/sim/ledger.ts';
 
 const DEVICES = 10_000;
 const RUNS = 5;
+/** Issue 8: the browser's backup and restore workspace (devices), and the Node one's runs. */
+const BACKUP_DEVICES = Number(process.env.BENCH_BACKUP_DEVICES ?? 100_000);
+const BACKUP_PER_ARCHIVE = 10_000;
+const BACKUP_RUNS = 3;
 const encoder = new TextEncoder();
 
 function device(i: number): SimUsageDevice {
@@ -70,6 +75,34 @@ async function time<T>(fn: () => Promise<T> | T, runs = RUNS): Promise<{ ms: num
 const mb = (bytes: number) => bytes / 1e6;
 const fmt = (n: number, d = 1) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/** The browser's backup workspace: BACKUP_DEVICES devices of the same shape, as archives of 10,000 on disk. */
+async function withBackupArchives<T>(fn: (archives: Awaited<ReturnType<typeof writeArchives>>) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'slp-bench-archives-'));
+  try {
+    return await fn(await writeArchives(dir, BACKUP_DEVICES, BACKUP_PER_ARCHIVE, (i) => encoder.encode(writeUsageFile(device(i)))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `BENCH_ONLY=backup`: issue 8's figures alone, written to BENCH_OUT (a temporary file), never to BENCHMARKS.md. */
+async function backupOnly() {
+  const devices = Array.from({ length: DEVICES }, (_, i) => device(i));
+  const tgz = gzip(await writeTar(devices.map((d, i) => ({ name: `dev_${i + 1}_1762592000.txt`, bytes: encoder.encode(writeUsageFile(d)), mtime: 1_762_592_000_000 }))));
+  const node = process.env.BENCH_BACKUP_NODE === '0' ? null : await backupNodeFigures(tgz, 'fleet-10000.tar.gz', DEVICES, BACKUP_RUNS);
+  let chromiumVersion: string | null = null;
+  const browser = await withBackupArchives((archives) =>
+    withBuiltApp(async (b, base) => {
+      chromiumVersion = b.version();
+      return backupBrowserFigures(b, base, archives, BACKUP_DEVICES);
+    }),
+  );
+  const md = backupMarkdown(node, browser, chromiumVersion);
+  const out = process.env.BENCH_OUT ?? join(tmpdir(), 'BENCHMARKS-backup.md');
+  writeFileSync(out, md);
+  process.stdout.write(`${md}\n(written to ${out})\n`);
+}
+
 async function main() {
   const t0 = performance.now();
   const devices = Array.from({ length: DEVICES }, (_, i) => device(i));
@@ -87,6 +120,9 @@ async function main() {
   const parseOnly = await time(() => readUsageFile(oneXml, ['one.xml']));
   const reports = pipeline.result.usage.reduce((n, u) => n + u.usage.reports.length, 0);
   if (reports !== DEVICES * 2 || parseOnly.result.reports.length !== DEVICES * 2) throw new Error('benchmark read the wrong number of reports');
+
+  // Issue 8 in Node: backup, check and restore of this archive's workspace on fake-indexeddb, beside GNU tar.
+  const backupNode = await backupNodeFigures(tgz, 'fleet-10000.tar.gz', DEVICES, BACKUP_RUNS);
 
   // The reporting cycle before the simulator's figures, while little else is held: its 100,000-device run keeps
   // the fleet's stored originals, devices and reports in memory, and a collector marking more would slow it.
@@ -112,7 +148,8 @@ async function main() {
   const table = await fleetTableFigures(stored);
   const deadlines = await deadlineFigures(stored, fleet.now);
 
-  const browser = await browserFigures(tgz, 'fleet-10000.tar.gz');
+  // Issue 8 in the browser: after the import and demo figures, in the same build and browser.
+  const browser = await withBackupArchives((archives) => browserFigures(tgz, 'fleet-10000.tar.gz', (b, base) => backupBrowserFigures(b, base, archives, BACKUP_DEVICES)));
 
   const rawMB = mb(tar.length);
   const rows = [
@@ -238,7 +275,8 @@ Main thread from the moment the file is in the page until "Imported": ${browser.
 The page's own script (\`dist/assets/index-*.js\`, workers load apart, on first use): ${fmt(browser.pageScript.bytes / 1024, 0)} KiB, ${fmt(browser.pageScript.gzipped / 1024, 0)} KiB gzipped.
 `
     : '## In the browser\nSkipped: /usr/bin/chromium is not installed.\n'
-}`;
+}
+${backupMarkdown(backupNode, browser?.after ?? null, browser?.chromium ?? null)}`;
   writeFileSync(new URL('../../BENCHMARKS.md', import.meta.url), md);
   process.stdout.write(md);
 }
@@ -429,4 +467,4 @@ async function cycleFigures(devices: number, runs: number) {
   };
 }
 
-await main();
+await (process.env.BENCH_ONLY === 'backup' ? backupOnly() : main());
