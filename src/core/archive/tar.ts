@@ -1,6 +1,7 @@
 import { packTar, unpackTar } from 'modern-tar';
 import { ImportError, formatBytes } from '../errors.ts';
 import type { Budget } from './limits.ts';
+import { BLOCK, plainTarName, tarHeader } from './ustar.ts';
 
 /** POSIX ustar (and GNU) archives carry "ustar" at offset 257 of the first header block. */
 export function isTar(bytes: Uint8Array): boolean {
@@ -126,8 +127,21 @@ export interface TarInput {
   mtime: number;
 }
 
-/** Writes a POSIX ustar archive (names over 100 bytes get PAX headers). Same inputs → same bytes. */
+/**
+ * Writes a POSIX ustar archive. Same inputs → same bytes. Plain short names (all the workbench writes) are written
+ * directly, into one buffer; any other name sends the whole archive through modern-tar, which writes PAX headers.
+ */
 export async function writeTar(files: readonly TarInput[]): Promise<Uint8Array> {
+  if (files.every((f) => plainTarName(f.name))) {
+    const out = new Uint8Array(files.reduce((n, f) => n + BLOCK + Math.ceil(f.bytes.length / BLOCK) * BLOCK, 2 * BLOCK));
+    let at = 0;
+    for (const f of files) {
+      out.set(tarHeader(f.name, f.bytes.length, f.mtime), at);
+      out.set(f.bytes, at + BLOCK);
+      at += BLOCK + Math.ceil(f.bytes.length / BLOCK) * BLOCK;
+    }
+    return out;
+  }
   return packTar(
     files.map((f) => ({
       header: { name: f.name, size: f.bytes.length, type: 'file' as const, mtime: new Date(f.mtime), mode: 0o644, uid: 0, gid: 0, uname: '', gname: '' },

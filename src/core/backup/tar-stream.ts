@@ -1,45 +1,12 @@
 import { Inflate } from 'pako';
+import { BLOCK } from '../archive/ustar.ts';
 
 /**
  * The backup's own tar, written and read a piece at a time so that a 100,000-device workspace never has to sit in
  * memory as one archive. Only what a backup needs: regular files with short ASCII names (checked), ustar headers.
  * The general import path (core/archive) stays on modern-tar, which needs the whole archive at once.
  */
-const BLOCK = 512;
-const encoder = new TextEncoder();
-
-function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, '0') + '\0';
-}
-
-/** The 512-byte ustar header of a regular file. */
-export function tarHeader(name: string, size: number, mtimeMs: number): Uint8Array {
-  if (!/^[A-Za-z0-9._/-]{1,99}$/.test(name)) throw new Error(`backup entry name "${name}" is not a short plain path`);
-  if (!Number.isSafeInteger(size) || size < 0 || size >= 8 ** 11) throw new Error(`backup entry ${name} is too large for a tar header (${size} bytes)`);
-  const h = new Uint8Array(BLOCK);
-  const put = (text: string, at: number) => h.set(encoder.encode(text), at);
-  put(name, 0);
-  put(octal(0o644, 8), 100);
-  put(octal(0, 8), 108);
-  put(octal(0, 8), 116);
-  put(octal(size, 12), 124);
-  put(octal(Math.max(0, Math.floor(mtimeMs / 1000)), 12), 136);
-  put('        ', 148); // checksum field counts as spaces while summing
-  put('0', 156);
-  put('ustar\u000000', 257);
-  let sum = 0;
-  for (const b of h) sum += b;
-  put(octal(sum, 7) + ' ', 148);
-  return h;
-}
-
-/** Zero bytes that bring an entry of `size` bytes to a whole block. */
-export function tarPadding(size: number): Uint8Array {
-  return new Uint8Array((BLOCK - (size % BLOCK)) % BLOCK);
-}
-
-/** The two zero blocks that end an archive. */
-export const TAR_END = new Uint8Array(2 * BLOCK);
+export { TAR_END, tarHeader, tarPadding } from '../archive/ustar.ts';
 
 export class BackupReadError extends Error {
   override readonly name = 'BackupReadError';

@@ -51,6 +51,49 @@ describe('gzip and tar', () => {
     expect(missing.message).toContain('dev_9_1.txt');
   });
 
+  it('writes plain names itself and other names through modern-tar, and tar and any reader agree on both', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const long = `${'x'.repeat(140)}.txt`;
+    const body = new Uint8Array(1500).map((_, i) => i % 251);
+    const plain = await tarOf({ 'a.txt': 'hello', 'dir/b.bin': body, 'empty.txt': '' });
+    const pax = await tarOf({ 'a.txt': 'hello', [long]: 'long name', 'with space.txt': 'spaced' });
+    // The plain archive is exactly header + data + padding per entry, then two zero blocks; modern-tar writes the same listing.
+    expect(plain.length).toBe(512 + 512 + 512 + 1536 + 512 + 1024);
+    const fromLibrary = await packTar([
+      { header: { name: 'a.txt', size: 5, type: 'file', mtime: new Date(T), mode: 0o644, uid: 0, gid: 0, uname: '', gname: '' }, body: text('hello') },
+    ]);
+    const budget = () => new Budget(DEFAULT_LIMITS);
+    expect((await readTar(fromLibrary, ['lib.tar'], budget())).files).toEqual((await readTar(await tarOf({ 'a.txt': 'hello' }), ['own.tar'], budget())).files);
+    const dir = mkdtempSync(join(tmpdir(), 'tar-'));
+    for (const [name, tar] of [['plain.tar', plain], ['pax.tar', pax]] as const) {
+      writeFileSync(join(dir, name), tar);
+      const listing = (await readTar(tar, [name], budget())).files;
+      expect(execFileSync('tar', ['-tf', join(dir, name)], { encoding: 'utf8' }).trim().split('\n')).toEqual(listing.map((f) => f.name));
+    }
+    expect((await readTar(plain, ['plain.tar'], budget())).files.map((f) => [f.name, f.bytes.length, f.mtime])).toEqual([
+      ['a.txt', 5, T],
+      ['dir/b.bin', 1500, T],
+      ['empty.txt', 0, T],
+    ]);
+    expect((await readTar(plain, ['plain.tar'], budget())).files[1]!.bytes).toEqual(body);
+    expect((await readTar(pax, ['pax.tar'], budget())).files.map((f) => f.name)).toEqual(['a.txt', long, 'with space.txt']);
+  });
+
+  it('gzipFast (the platform\'s native deflate) inflates to the same bytes as pako\'s gzip, the same every time', async () => {
+    const { gzipFast } = await import('../../../src/core/archive/index.ts');
+    const tar = await tarOf({ 'a.txt': 'hello '.repeat(5000), 'b.txt': 'world' });
+    const fast = await gzipFast(tar);
+    expect(fast[0]).toBe(0x1f);
+    expect(await gzipFast(tar)).toEqual(fast);
+    const budget = () => new Budget(DEFAULT_LIMITS);
+    expect(gunzip(fast, ['fast.gz'], budget())).toEqual(tar);
+    expect(gunzip(gzip(tar), ['pako.gz'], budget())).toEqual(tar);
+    expect(fast.length).toBeLessThan(tar.length / 10);
+  });
+
   it('treats a gzip of plain text as a file, not an archive', async () => {
     const tree = await expand('usage.txt.gz', gzip(text('<smartLicense/>')));
     expect(tree).toMatchObject({ type: 'leaf', gzipped: true, path: [] });
