@@ -467,4 +467,11 @@ async function cycleFigures(devices: number, runs: number) {
   };
 }
 
-await (process.env.BENCH_ONLY === 'backup' ? backupOnly() : main());
+/** `BENCH_ONLY=cycle`: the reporting cycle's figures alone (BENCH_CYCLE_DEVICES, default 100,000), printed, never written. */
+async function cycleOnly() {
+  const devices = Number(process.env.BENCH_CYCLE_DEVICES ?? 100_000);
+  const { tar: _tar, tmpfs: _tmpfs, ...figures } = await cycleFigures(devices, 1);
+  console.log(JSON.stringify(figures, null, 1));
+}
+
+await (process.env.BENCH_ONLY === 'backup' ? backupOnly() : process.env.BENCH_ONLY === 'cycle' ? cycleOnly() : main());
