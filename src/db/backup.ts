@@ -227,7 +227,8 @@ export async function writeBackup(db: WorkbenchDb, options: { workspace: string;
   await put(MANIFEST_NAME, encoder.encode(JSON.stringify(manifest, null, 1)));
   for (const [i, blob] of blobs.entries()) {
     const bytes = await blobBytes(blob, `A stored file (${formatBytes(blob.size)})`);
-    // Read again for writing: the hash above must be of these very bytes.
+    // Read again for writing (holding every file in memory twice over would not fit a large workspace). Stored
+    // Blobs never change; the size is checked as a guard, and a restore checks every hash anyway.
     if (bytes.length !== entries[i]!.size) throw new Error('a stored file changed while the backup was written — the backup was not written; try again');
     await put(blobPath(i), bytes);
     step(bytes.length, 'writing');
@@ -247,7 +248,7 @@ export async function writeBackup(db: WorkbenchDb, options: { workspace: string;
       at: options.now,
       type: 'backup',
       file: name,
-      message: `Backed up ${counts.devices ?? 0} devices, ${counts.files ?? 0} imported files and ${records.toLocaleString('en')} records in all to ${name} (${formatBytes(blob.size)}, SHA-256 ${sha256})`,
+      message: `Backed up ${(counts.devices ?? 0).toLocaleString('en')} devices, ${(counts.files ?? 0).toLocaleString('en')} imported files and ${records.toLocaleString('en')} records in all to ${name} (${formatBytes(blob.size)}, SHA-256 ${sha256})`,
     });
   });
   return { name, blob, sha256, manifest };
