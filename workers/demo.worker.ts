@@ -5,8 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { Dexie } from 'dexie';
-import { gzipFast } from '../src/core/archive/gzip.ts';
-import { writeTar } from '../src/core/archive/tar.ts';
+import { writeTarGz } from '../src/core/archive/tar.ts';
 import { describeError } from '../src/core/errors.ts';
 import { simulateCssm } from '../src/core/sim/cssm.ts';
 import { type CssmLedger, parseLedger } from '../src/core/sim/ledger.ts';
@@ -43,7 +42,7 @@ const api: DemoWorkerApi = {
       // The same seed and "now" give the same fleet, byte for byte: the kit matches what was imported.
       const fleet = simulateFleet(info);
       const files = await fleetFiles(fleet);
-      const bytes = await gzipFast(await writeTar(files.map((f) => ({ name: `slp-demo/${f.path}`, bytes: f.bytes, mtime: info.now }))));
+      const bytes = await writeTarGz(files.map((f) => ({ name: `slp-demo/${f.path}`, bytes: f.bytes, mtime: info.now })));
       const buffer = exactBuffer(bytes);
       return Comlink.transfer({ name: `slp-demo-${folderName(info.seed)}-${info.devices}.tar.gz`, bytes: buffer }, [buffer]);
     } finally {

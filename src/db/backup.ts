@@ -16,6 +16,7 @@ import {
   type BackupManifest,
   type BlobRef,
 } from '../core/backup/format.ts';
+import { GzipSink } from '../core/archive/gzip-sink.ts';
 import { BackupReadError, TAR_END, gzipTarEntries, tarHeader, tarPadding } from '../core/backup/tar-stream.ts';
 import type { IndexableType } from 'dexie';
 import { analyseFile } from '../core/analyse.ts';
@@ -56,64 +57,6 @@ const MiB = 1024 * 1024;
 const MAX_ENTRY_BYTES = 1024 * MiB;
 /** Records read at a time while taking the snapshot. */
 const READ_PAGE = 2000;
-
-/** Collects gzip output as it comes; folds it into a Blob now and then, so the browser can keep it off the heap. */
-class GzipSink {
-  private parts: BlobPart[] = [];
-  private held = 0;
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private readonly writer: WritableStreamDefaultWriter<BufferSource>;
-  private readonly drained: Promise<void>;
-  written = 0;
-
-  constructor() {
-    const stream = new CompressionStream('gzip');
-    this.writer = stream.writable.getWriter();
-    const reader = stream.readable.getReader();
-    this.drained = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        this.parts.push(value as Uint8Array<ArrayBuffer>);
-        this.held += value.length;
-        if (this.held > 64 * MiB) {
-          this.parts = [new Blob(this.parts)];
-          this.held = 0;
-        }
-      }
-    })();
-  }
-
-  /** Queues bytes; they go to the compressor in pieces of about 1 MiB (fewer, larger writes are faster). */
-  async write(bytes: Uint8Array): Promise<void> {
-    this.written += bytes.length;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= MiB) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const joined = new Uint8Array(this.pendingBytes);
-    let at = 0;
-    for (const p of this.pending) {
-      joined.set(p, at);
-      at += p.length;
-    }
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.writer.ready;
-    await this.writer.write(joined);
-  }
-
-  async close(): Promise<Blob> {
-    await this.flush();
-    await this.writer.close();
-    await this.drained;
-    return new Blob(this.parts, { type: 'application/gzip' });
-  }
-}
 
 interface Part {
   table: TableName;

@@ -1,6 +1,5 @@
 import { analyseFile } from '../core/analyse.ts';
-import { gzipFast } from '../core/archive/gzip.ts';
-import { writeTar } from '../core/archive/tar.ts';
+import { writeTarGz } from '../core/archive/tar.ts';
 import { emptyLedger } from '../core/sim/ledger.ts';
 import { licenseSummaryOf, showOutputsOf, slacRequestOf, uniqueName, usageFileOf } from '../core/sim/files.ts';
 import { simulateFleet } from '../core/sim/fleet.ts';
@@ -38,7 +37,7 @@ export async function fillDemo(db: WorkbenchDb, options: DemoOptions, onProgress
       if (written % 200 === 0) onProgress({ phase: 'generating', fraction: (0.4 * written) / fleet.units.length, message: `Writing usage files… ${written.toLocaleString('en')} of ${fleet.units.length.toLocaleString('en')}` });
       return { name, bytes: encoder.encode(usageFileOf(fleet, unit)), mtime: options.now };
     });
-    archives.push({ name: `demo-${folderName(va.name)}-usage.tar.gz`, bytes: await gzipFast(await writeTar(files)) });
+    archives.push({ name: `demo-${folderName(va.name)}-usage.tar.gz`, bytes: await writeTarGz(files) });
   }
   for (const [i, archive] of archives.entries()) {
     const base = 0.4 + (0.5 * i) / archives.length;
@@ -65,7 +64,7 @@ export async function fillDemo(db: WorkbenchDb, options: DemoOptions, onProgress
   if (waiting.length) {
     const used = new Set<string>();
     const files = waiting.map((u) => ({ name: uniqueName(used, u.hostname, '_slac_request.txt'), bytes: encoder.encode(slacRequestOf(fleet, u)), mtime: options.now }));
-    const bytes = await gzipFast(await writeTar(files));
+    const bytes = await writeTarGz(files);
     await storeAnalysis(db, await analyseFile('demo-slac-requests.tar.gz', bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), Date.now());
   }
   // The CSSM licence summary, as downloaded for SD-WAN Manager's offline mode (Entitlements).

@@ -2,6 +2,8 @@ import { packTar, unpackTar } from 'modern-tar';
 import { ImportError, formatBytes } from '../errors.ts';
 import type { Budget } from './limits.ts';
 import { BLOCK, plainTarName, tarHeader } from './ustar.ts';
+import { canStreamGzip, writeTarGzStream } from './gzip-sink.ts';
+import { gzipFast } from './gzip.ts';
 
 /** POSIX ustar (and GNU) archives carry "ustar" at offset 257 of the first header block. */
 export function isTar(bytes: Uint8Array): boolean {
@@ -148,4 +150,13 @@ export async function writeTar(files: readonly TarInput[]): Promise<Uint8Array> 
       body: f.bytes,
     })),
   );
+}
+
+/**
+ * A tar.gz of these files: streamed into the native compressor when the names are plain and the platform has one
+ * (gzip-sink.ts), else written whole and compressed (modern-tar for PAX names, pako without CompressionStream).
+ */
+export async function writeTarGz(files: readonly TarInput[]): Promise<Uint8Array> {
+  if (canStreamGzip() && files.every((f) => plainTarName(f.name))) return writeTarGzStream(files);
+  return gzipFast(await writeTar(files));
 }

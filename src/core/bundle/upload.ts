@@ -1,5 +1,5 @@
-import { gzip, gzipFast } from '../archive/gzip.ts';
-import { writeTar } from '../archive/tar.ts';
+import { gzip } from '../archive/gzip.ts';
+import { writeTar, writeTarGz } from '../archive/tar.ts';
 
 /**
  * A CSSM upload bundle the way CSLU and SSM On-Prem export them (INFERRED, FORMATS.md): `UD_SA_<ts>.tar.gz`
@@ -50,7 +50,7 @@ export async function writeUploadBundle(input: UploadBundleInput): Promise<Uploa
       entries.push({ key: d.key, virtualAccount: va.name, vaFile, devFile, n });
       return { name: devFile, bytes: d.bytes, mtime: input.timestamp };
     });
-    files.push({ name: vaFile, bytes: await gzipFast(await writeTar(devs)), mtime: input.timestamp });
+    files.push({ name: vaFile, bytes: await writeTarGz(devs), mtime: input.timestamp });
     lines.push(`Name: /${vaFile}`, `Specification-VA: ${va.name}`, `Specification-VA-ID: ${va.id}`, '');
   }
   const manifest = { name: 'manifest.mf', bytes: new TextEncoder().encode(lines.join('\n')), mtime: input.timestamp };

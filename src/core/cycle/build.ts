@@ -1,6 +1,6 @@
 import { expand, leaves } from '../archive/expand.ts';
-import { concat, gzipFast } from '../archive/gzip.ts';
-import { writeTar } from '../archive/tar.ts';
+import { concat } from '../archive/gzip.ts';
+import { writeTarGz } from '../archive/tar.ts';
 import { writeUploadBundle } from '../bundle/upload.ts';
 import type { StoredReport } from '../model/fleet.ts';
 import { sha256Hex } from '../hash.ts';
@@ -150,8 +150,8 @@ export async function buildUpload(input: BuildInput): Promise<BuiltUpload> {
     if (files.length !== 1) throw new CycleError('A single usage file carries one device');
     return { name: names[0]!, bytes: files[0]!.bytes, devices, ...counts };
   }
-  const tar = await writeTar(files.map((f, i) => ({ name: names[i]!, bytes: f.bytes, mtime: input.now })));
-  return { name: `${cycle.kind === 'authorization' ? 'slac_files' : 'usage_files'}_${safeName(cycle.virtualAccount)}_${stamp(input.now)}.tar.gz`, bytes: await gzipFast(tar), devices, ...counts };
+  const tarGz = await writeTarGz(files.map((f, i) => ({ name: names[i]!, bytes: f.bytes, mtime: input.now })));
+  return { name: `${cycle.kind === 'authorization' ? 'slac_files' : 'usage_files'}_${safeName(cycle.virtualAccount)}_${stamp(input.now)}.tar.gz`, bytes: tarGz, devices, ...counts };
 }
 
 /**
@@ -171,5 +171,5 @@ export async function writeHandBack(cycle: Cycle, reader: EntryReader, now: numb
   });
   const devices = withAck.length;
   const stampText = new Date(now).toISOString().slice(0, 10);
-  return { name: `handback_cycle${cycle.number}_${safeName(cycle.virtualAccount)}_${stampText}.tar.gz`, bytes: await gzipFast(await writeTar(files)), devices };
+  return { name: `handback_cycle${cycle.number}_${safeName(cycle.virtualAccount)}_${stampText}.tar.gz`, bytes: await writeTarGz(files), devices };
 }

@@ -94,6 +94,18 @@ describe('gzip and tar', () => {
     expect(fast.length).toBeLessThan(tar.length / 10);
   });
 
+  it('writeTarGz streams plain names into the compressor: the same bytes as compressing the whole tar; other names still work', async () => {
+    const { gzipFast, writeTarGz } = await import('../../../src/core/archive/index.ts');
+    const files = Array.from({ length: 300 }, (_, i) => ({ name: `dev_${i}_1.txt`, bytes: text(`<smartLicense>${'x'.repeat(i * 37)}</smartLicense>`), mtime: T }));
+    const streamed = await writeTarGz(files);
+    expect(streamed).toEqual(await gzipFast(await writeTar(files)));
+    const budget = () => new Budget(DEFAULT_LIMITS);
+    expect(gunzip(streamed, ['s.tar.gz'], budget())).toEqual(await writeTar(files));
+    const named = [...files.slice(0, 2), { name: 'a name with spaces.txt', bytes: text('spaced'), mtime: T }];
+    const listing = await readTar(gunzip(await writeTarGz(named), ['n.tar.gz'], budget()), ['n.tar.gz'], budget());
+    expect(listing.files.map((f) => f.name)).toEqual(['dev_0_1.txt', 'dev_1_1.txt', 'a name with spaces.txt']);
+  });
+
   it('treats a gzip of plain text as a file, not an archive', async () => {
     const tree = await expand('usage.txt.gz', gzip(text('<smartLicense/>')));
     expect(tree).toMatchObject({ type: 'leaf', gzipped: true, path: [] });
