@@ -12,7 +12,8 @@ import { type CssmLedger, parseLedger } from '../src/core/sim/ledger.ts';
 import { fleetFiles } from '../src/core/sim/files.ts';
 import { simulateFleet } from '../src/core/sim/fleet.ts';
 import type { CssmAnswer, DemoInfo, DemoWorkerApi } from '../src/app/demo-api.ts';
-import { fillDemo, folderName } from '../src/db/demo.ts';
+import { fillDemo } from '../src/db/demo.ts';
+import { safeName } from '../src/core/words.ts';
 import { openWorkbenchDb } from '../src/db/schema.ts';
 
 /** A buffer holding exactly these bytes, to transfer (a view may sit inside a larger buffer). */
@@ -44,7 +45,7 @@ const api: DemoWorkerApi = {
       const files = await fleetFiles(fleet);
       const bytes = await writeTarGz(files.map((f) => ({ name: `slp-demo/${f.path}`, bytes: f.bytes, mtime: info.now })));
       const buffer = exactBuffer(bytes);
-      return Comlink.transfer({ name: `slp-demo-${folderName(info.seed)}-${info.devices}.tar.gz`, bytes: buffer }, [buffer]);
+      return Comlink.transfer({ name: `slp-demo-${safeName(info.seed)}-${info.devices}.tar.gz`, bytes: buffer }, [buffer]);
     } finally {
       db.close();
     }

@@ -14,15 +14,12 @@ import { isQuotaError, quotaMessage } from '../src/db/quota.ts';
 import { cyclesAwaiting } from '../src/db/cycles.ts';
 import { ackKeys } from '../src/core/model/acks.ts';
 import { database, type WorkbenchDb } from '../src/db/schema.ts';
+import { plural } from '../src/core/words.ts';
 
 
 /** Joins a reason and a conclusion as two sentences, whatever punctuation the reason ends with. */
 function sentence(reason: string, then: string): string {
   return `${reason}${/[.!?]$/.test(reason) ? '' : '.'} ${then}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emit: (e: ImportEvent) => void): Promise<ImportResult> {

@@ -9,6 +9,7 @@ import {
   backupFileName,
   blobPath,
   decodeRecord,
+  partLines,
   encodeRecord,
   parseManifest,
   partPath,
@@ -17,7 +18,7 @@ import {
   type BlobRef,
 } from '../core/backup/format.ts';
 import { GzipSink } from '../core/archive/gzip-sink.ts';
-import { BackupReadError, TAR_END, gzipTarEntries, tarHeader, tarPadding } from '../core/backup/tar-stream.ts';
+import { BackupReadError, TAR_END, gzipTarEntries } from '../core/backup/tar-stream.ts';
 import type { IndexableType } from 'dexie';
 import { analyseFile } from '../core/analyse.ts';
 import { describeError, formatBytes } from '../core/errors.ts';
@@ -162,11 +163,7 @@ export async function writeBackup(db: WorkbenchDb, options: { workspace: string;
     entries,
   };
   const sink = new GzipSink();
-  const put = async (path: string, bytes: Uint8Array) => {
-    await sink.write(tarHeader(path, bytes.length, options.now));
-    await sink.write(bytes);
-    await sink.write(tarPadding(bytes.length));
-  };
+  const put = (path: string, bytes: Uint8Array) => sink.writeTarEntry(path, bytes, options.now);
   await put(MANIFEST_NAME, encoder.encode(JSON.stringify(manifest, null, 1)));
   for (const [i, blob] of blobs.entries()) {
     const bytes = await blobBytes(blob, `A stored file (${formatBytes(blob.size)})`);
@@ -244,9 +241,7 @@ export async function verifyBackup(name: string, bytes: Uint8Array, onProgress?:
       const part = PART_PATH.exec(entry.name);
       if (part) {
         const table = part[1]!;
-        const text = new TextDecoder('utf-8', { fatal: true }).decode(entry.data);
-        for (const line of text.split('\n')) {
-          if (!line) continue;
+        for (const line of partLines(entry.data)) {
           let record: unknown;
           try {
             record = decodeRecord(line, (ref) => {
@@ -299,26 +294,11 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
   try {
     await db.transaction('rw', TABLES.map((t) => db.table(t)), async (tx) => {
       for (const table of TABLES) await db.table(table).clear();
-      const blobs = new Map<number, Blob>();
-      let done = 0;
       // Synchronous reading between the writes: awaiting anything but IndexedDB here would end the transaction.
-      for (const entry of gzipTarEntries(bytes, MAX_ENTRY_BYTES)) {
-        done += entry.data.length;
-        const blob = BLOB_PATH.exec(entry.name);
-        if (blob) blobs.set(Number(blob[1]), new Blob([entry.data as Uint8Array<ArrayBuffer>]));
-        const part = PART_PATH.exec(entry.name);
+      for (const { part, done } of verifiedEntries(bytes)) {
         if (part) {
-          const table = part[1]! as TableName;
-          const records = new TextDecoder()
-            .decode(entry.data)
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => decodeRecord(line, (ref) => {
-              const stored = blobs.get(ref.$blob)!;
-              return ref.type ? stored.slice(0, stored.size, ref.type) : stored;
-            }));
-          await db.table(table).bulkAdd(records);
-          counts[table] = (counts[table] ?? 0) + records.length;
+          await db.table(part.table).bulkAdd(part.records);
+          counts[part.table] = (counts[part.table] ?? 0) + part.records.length;
         }
         options.onProgress?.({ phase: 'restoring', done, total });
       }
@@ -333,20 +313,35 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
   return { contents, counts };
 }
 
-/** Reads every record of a verified backup into memory, table by table (merge works on whole tables). */
-function readTables(bytes: Uint8Array): Map<string, unknown[]> {
+/**
+ * The entries of a verified backup in order, as they are read: each table part with its records, Blob references
+ * turned into the Blobs read before them (with their MIME type); `done` counts the bytes read so far. The one
+ * reader of a backup's contents for restore and merge, synchronous so that a restore can write as it reads.
+ */
+function* verifiedEntries(bytes: Uint8Array): Generator<{ part: { table: TableName; records: unknown[] } | null; done: number }> {
   const blobs = new Map<number, Blob>();
-  const tables = new Map<string, unknown[]>();
+  const blobOf = (ref: BlobRef) => {
+    const stored = blobs.get(ref.$blob)!;
+    return ref.type ? stored.slice(0, stored.size, ref.type) : stored;
+  };
+  let done = 0;
   for (const entry of gzipTarEntries(bytes, MAX_ENTRY_BYTES)) {
+    done += entry.data.length;
     const blob = BLOB_PATH.exec(entry.name);
     if (blob) blobs.set(Number(blob[1]), new Blob([entry.data as Uint8Array<ArrayBuffer>]));
     const part = PART_PATH.exec(entry.name);
+    yield { part: part ? { table: part[1]! as TableName, records: partLines(entry.data).map((line) => decodeRecord(line, blobOf)) } : null, done };
+  }
+}
+
+/** Reads every record of a verified backup into memory, table by table (merge works on whole tables). */
+function readTables(bytes: Uint8Array): Map<string, unknown[]> {
+  const tables = new Map<string, unknown[]>();
+  for (const { part } of verifiedEntries(bytes)) {
     if (!part) continue;
-    const list = tables.get(part[1]!) ?? [];
-    for (const line of new TextDecoder().decode(entry.data).split('\n')) {
-      if (line) list.push(decodeRecord(line, (ref) => blobs.get(ref.$blob)!));
-    }
-    tables.set(part[1]!, list);
+    const list = tables.get(part.table) ?? [];
+    for (const record of part.records) list.push(record);
+    tables.set(part.table, list);
   }
   return tables;
 }

@@ -1,5 +1,6 @@
 import { analyseFile } from '../core/analyse.ts';
 import { writeTarGz } from '../core/archive/tar.ts';
+import { safeName } from '../core/words.ts';
 import { emptyLedger } from '../core/sim/ledger.ts';
 import { licenseSummaryOf, showOutputsOf, slacRequestOf, uniqueName, usageFileOf } from '../core/sim/files.ts';
 import { simulateFleet } from '../core/sim/fleet.ts';
@@ -11,10 +12,6 @@ const encoder = new TextEncoder();
 
 /** Devices whose `show license all` the demo imports (all of them below this many). */
 const CLI_UNITS = 500;
-
-export function folderName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
-}
 
 /**
  * Fills an empty database with the simulated fleet through the same analyse-and-store path as real files (the
@@ -37,7 +34,7 @@ export async function fillDemo(db: WorkbenchDb, options: DemoOptions, onProgress
       if (written % 200 === 0) onProgress({ phase: 'generating', fraction: (0.4 * written) / fleet.units.length, message: `Writing usage files… ${written.toLocaleString('en')} of ${fleet.units.length.toLocaleString('en')}` });
       return { name, bytes: encoder.encode(usageFileOf(fleet, unit)), mtime: options.now };
     });
-    archives.push({ name: `demo-${folderName(va.name)}-usage.tar.gz`, bytes: await writeTarGz(files) });
+    archives.push({ name: `demo-${safeName(va.name)}-usage.tar.gz`, bytes: await writeTarGz(files) });
   }
   for (const [i, archive] of archives.entries()) {
     const base = 0.4 + (0.5 * i) / archives.length;
@@ -54,7 +51,7 @@ export async function fillDemo(db: WorkbenchDb, options: DemoOptions, onProgress
   for (const [k, va] of fleet.virtualAccounts.entries()) {
     const units = captured.filter((u) => u.virtualAccount === va.name);
     if (units.length === 0) continue;
-    const name = `demo-${folderName(va.name)}-show-license-all.txt`;
+    const name = `demo-${safeName(va.name)}-show-license-all.txt`;
     onProgress({ phase: 'importing', fraction: 0.9 + (0.1 * k) / fleet.virtualAccounts.length, message: `Importing ${name}…` });
     const bytes = encoder.encode(units.map((u) => showOutputsOf(fleet, u).all).join('\n'));
     await storeAnalysis(db, await analyseFile(name, bytes), new Blob([bytes as Uint8Array<ArrayBuffer>]), Date.now());

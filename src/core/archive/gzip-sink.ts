@@ -1,6 +1,7 @@
 import { BLOCK, TAR_END, plainTarName, tarHeader } from './ustar.ts';
 
 const MiB = 1024 * 1024;
+const PADDING = new Uint8Array(BLOCK);
 
 /**
  * A gzip stream written a piece at a time by the platform's native CompressionStream (browsers, workers, Node ≥ 18),
@@ -32,6 +33,14 @@ export class GzipSink {
         }
       }
     })();
+  }
+
+  /** Writes one ustar entry of a plain name: its header, its bytes, zero padding to a whole block. */
+  async writeTarEntry(name: string, bytes: Uint8Array, mtime: number): Promise<void> {
+    await this.write(tarHeader(name, bytes.length, mtime));
+    await this.write(bytes);
+    const pad = (BLOCK - (bytes.length % BLOCK)) % BLOCK;
+    if (pad) await this.write(PADDING.subarray(0, pad));
   }
 
   /** Queues bytes; they go to the compressor in pieces of about 1 MiB (fewer, larger writes are faster). */
@@ -78,14 +87,7 @@ export function canStreamGzip(): boolean {
 export async function writeTarGzStream(files: ReadonlyArray<{ name: string; bytes: Uint8Array; mtime: number }>): Promise<Uint8Array> {
   if (!files.every((f) => plainTarName(f.name))) throw new Error('writeTarGzStream takes plain names only');
   const sink = new GzipSink();
-  for (const f of files) {
-    await sink.write(tarHeader(f.name, f.bytes.length, f.mtime));
-    await sink.write(f.bytes);
-    const pad = (BLOCK - (f.bytes.length % BLOCK)) % BLOCK;
-    if (pad) await sink.write(PADDING.subarray(0, pad));
-  }
+  for (const f of files) await sink.writeTarEntry(f.name, f.bytes, f.mtime);
   await sink.write(TAR_END);
   return new Uint8Array(await (await sink.close()).arrayBuffer());
 }
-
-const PADDING = new Uint8Array(BLOCK);

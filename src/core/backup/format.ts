@@ -91,6 +91,11 @@ export function encodeRecord(record: unknown, table: string, blobRef: (blob: Blo
   return blobs ? JSON.stringify(record, (_key, value: unknown) => (value instanceof Blob ? blobRef(value) : value)) : JSON.stringify(record);
 }
 
+/** The JSON lines of a table part (strict UTF-8: a damaged part is an error, not replacement characters). */
+export function partLines(data: Uint8Array): string[] {
+  return new TextDecoder('utf-8', { fatal: true }).decode(data).split('\n').filter(Boolean);
+}
+
 /** Reads one JSON line back, turning Blob references into what `blobOf` gives for them. */
 export function decodeRecord(line: string, blobOf: (ref: BlobRef) => Blob): unknown {
   // A reviver runs on every value (4× plain parsing): only lines that hold a Blob reference need one.
