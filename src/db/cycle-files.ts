@@ -7,11 +7,12 @@ import { describeError } from '../core/errors.ts';
 import { KIND_LABELS } from '../core/formats/classify.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { mergeAcks } from '../core/model/acks.ts';
-import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
+import type { DeviceReports } from '../core/model/fleet.ts';
 import { checkReconcilable, heldReports, load, save } from './cycles.ts';
 import { findFile } from './import.ts';
 import { fileBlob } from './queries.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
+import { getExisting } from './bulk.ts';
 
 /**
  * The reporting cycle's heavy steps (issue 6): building an upload from stored archives, reading and applying what
@@ -34,7 +35,7 @@ export async function buildCycleUpload(db: WorkbenchDb, id: string, now: number,
   if (cycle.state !== 'draft' && cycle.state !== 'built' && cycle.state !== 'downloaded') throw new CycleError(`Cycle ${cycle.number}'s upload went to CSSM: it cannot be rebuilt`);
   if (cycle.kind === 'controller') return buildControllerReport(db, cycle, now);
   const reports = new Map<string, DeviceReports['reports']>();
-  for (const r of await db.reports.bulkGet(cycle.devices.map((d) => d.key))) if (r) reports.set(r.key, r.reports);
+  for (const r of (await getExisting(db.reports, cycle.devices.map((d) => d.key))).values()) reports.set(r.key, r.reports);
   // Reports acknowledged since the cycle was chosen, or carried meanwhile by another cycle, are left out: CSSM
   // would reject the whole upload for one report it already has.
   const held = heldReports(await db.cycles.toArray(), cycle.id);
@@ -61,8 +62,7 @@ async function buildControllerReport(db: WorkbenchDb, cycle: Cycle, now: number)
   if (earlier.length) from = earlier.reduce((a, b) => Math.max(a, b));
   else for (const a of all) from = Math.min(from, a.assignedAt);
   const keys = [...new Set(all.map((a) => a.deviceKey))];
-  const devices = new Map<string, ProductInstance>();
-  for (const d of await db.devices.bulkGet(keys)) if (d) devices.set(d.key, d);
+  const devices = await getExisting(db.devices, keys);
   const report = await writeControllerReport({ smartAccount: cycle.smartAccount, assignments: all, devices, period: { from, to: now }, now });
   return { name: report.name, bytes: report.bytes, devices: [], verbatim: 0, composed: 0, controller: { reportId: report.reportId, virtualAccounts: report.virtualAccounts, assignments: report.assignments } };
 }
@@ -123,8 +123,8 @@ async function readInputs(uploads: readonly AckUpload[]): Promise<ReadInputs> {
 
 async function planFor(db: WorkbenchDb, cycle: Cycle, inputs: ReadInputs['inputs']): Promise<ReconcilePlan> {
   const reports = new Map<string, Map<string, string | null>>();
-  for (const r of await db.reports.bulkGet(cycle.devices.map((d) => d.key))) {
-    if (r) reports.set(r.key, new Map(r.reports.map((x) => [x.reportId, x.acknowledgedBy?.file ?? null])));
+  for (const r of (await getExisting(db.reports, cycle.devices.map((d) => d.key))).values()) {
+    reports.set(r.key, new Map(r.reports.map((x) => [x.reportId, x.acknowledgedBy?.file ?? null])));
   }
   const others = (await db.cycles.toArray()).filter((c) => c.id !== cycle.id);
   return planReconcile(cycle, inputs, { acknowledgedBy: (key, id) => reports.get(key)?.get(id) ?? null, otherCycles: others });
@@ -158,11 +158,7 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
       throw new CycleError(`Nothing to reconcile: ${why}`);
     }
     const keys = [...new Set(plan.matched.map((m) => m.deviceKey).filter(Boolean))];
-    const [devs, reps] = await Promise.all([db.devices.bulkGet(keys), db.reports.bulkGet(keys)]);
-    const deviceMap = new Map<string, ProductInstance>();
-    for (const d of devs) if (d) deviceMap.set(d.key, d);
-    const reportMap = new Map<string, DeviceReports>();
-    for (const r of reps) if (r) reportMap.set(r.key, r);
+    const [deviceMap, reportMap] = await Promise.all([getExisting(db.devices, keys), getExisting(db.reports, keys)]);
     const used: CycleFileRef[] = [];
     let acknowledged = 0;
     for (const input of fresh) {

@@ -9,6 +9,7 @@ import { clockSkew, trustCodeRequests } from '../core/policy/slac.ts';
 import { NO_ACCOUNT, diffLines, mergeSummary, reconcileAssignments, summaryDiff, toStored } from '../core/entitlements/summary.ts';
 import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
+import { getExisting } from './bulk.ts';
 
 export interface ImportSummary {
   devices: number;
@@ -81,13 +82,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const summaryKeys = (licenceSummary?.devices ?? []).map((d) => udiKey(d.udi));
     const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests), ...summaryKeys])];
     const reportKeys = [...new Set([...keys.reporters, ...acked])];
-    const [oldDevices, oldReports, oldCli] = await Promise.all([db.devices.bulkGet(deviceKeys), db.reports.bulkGet(reportKeys), db.cli.bulkGet([...cliKeys])]);
-    const deviceMap = new Map<string, ProductInstance>();
-    for (const d of oldDevices) if (d) deviceMap.set(d.key, d);
-    const reportMap = new Map<string, DeviceReports>();
-    for (const r of oldReports) if (r) reportMap.set(r.key, r);
-    const cliMap = new Map<string, DeviceCliRecord>();
-    for (const r of oldCli) if (r) cliMap.set(r.key, r);
+    const [deviceMap, reportMap, cliMap] = await Promise.all([getExisting(db.devices, deviceKeys), getExisting(db.reports, reportKeys), getExisting(db.cli, cliKeys)]);
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
     // Trust-code requests travel in usage files (17.7.1+): recorded so the device panel can follow them.
