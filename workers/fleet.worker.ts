@@ -1,0 +1,51 @@
+/**
+ * The fleet worker: holds every device of the workspace with its deadlines and Fleet row, watches the database
+ * (Dexie's liveQuery hears writes from the other workers and tabs), and answers the Fleet view's questions —
+ * counts, filter menus, the rows in view — so that the page never holds nor sorts 100,000 devices (issue 9).
+ */
+import * as Comlink from 'comlink';
+import { liveQuery, type Subscription } from 'dexie';
+import type { FleetWorkerApi } from '../src/app/fleet-api.ts';
+import { readVaSettings } from '../src/app/va-settings.ts';
+import { describeError } from '../src/core/errors.ts';
+import { FleetIndex } from '../src/core/model/fleet-index.ts';
+import { activeAssignments } from '../src/db/assignments.ts';
+import { listCycles } from '../src/db/cycles.ts';
+import { database } from '../src/db/schema.ts';
+
+const index = new FleetIndex();
+let generation = 0;
+let subscription: Subscription | null = null;
+
+const api: FleetWorkerApi = {
+  async open(dbName, onChange, onError) {
+    subscription?.unsubscribe();
+    const db = database(dbName);
+    const read = () => Promise.all([db.devices.toArray(), db.files.count(), readVaSettings(db), db.summaries.toArray(), activeAssignments(db), listCycles(db)]);
+    subscription = liveQuery(read).subscribe({
+      next: ([devices, files, vaSettings, summaries, assignments, cycles]) => {
+        const snapshot = index.setData({ devices, files, vaSettings, summaries, assignments, cycles }, Date.now());
+        onChange(++generation, snapshot);
+      },
+      error: (e: unknown) => onError(describeError(e)),
+    });
+  },
+  async view(q) {
+    const snapshot = index.query(q);
+    return { generation: ++generation, snapshot };
+  },
+  async rows(from, to) {
+    return { generation, rows: index.rows(from, to) };
+  },
+  async device(key) {
+    return index.device(key);
+  },
+  async shownDevices() {
+    return index.shownDevices();
+  },
+  async csv() {
+    return index.csv();
+  },
+};
+
+Comlink.expose(api);
