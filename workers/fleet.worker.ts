@@ -8,7 +8,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import type { FleetWorkerApi } from '../src/app/fleet-api.ts';
 import { readVaSettings } from '../src/app/va-settings.ts';
 import { describeError } from '../src/core/errors.ts';
-import { FleetIndex } from '../src/core/model/fleet-index.ts';
+import { FleetIndex, TABLE_SORT_KEYS } from '../src/core/model/fleet-index.ts';
 import { activeAssignments } from '../src/db/assignments.ts';
 import { listCycles } from '../src/db/cycles.ts';
 import { database } from '../src/db/schema.ts';
@@ -16,6 +16,19 @@ import { database } from '../src/db/schema.ts';
 const index = new FleetIndex();
 let generation = 0;
 let subscription: Subscription | null = null;
+let warming: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Once the workspace has been quiet for a second, sorts the rows by each column ahead of a click, one sort per
+ * task, so that a question arriving meanwhile waits for one sort at most.
+ */
+function warmSoon(delay = 1000): void {
+  if (warming) clearTimeout(warming);
+  warming = setTimeout(() => {
+    warming = null;
+    if (index.warm(TABLE_SORT_KEYS)) warmSoon(0);
+  }, delay);
+}
 
 const api: FleetWorkerApi = {
   async open(dbName, onChange, onError) {
@@ -26,12 +39,14 @@ const api: FleetWorkerApi = {
       next: ([devices, files, vaSettings, summaries, assignments, cycles]) => {
         const snapshot = index.setData({ devices, files, vaSettings, summaries, assignments, cycles }, Date.now());
         onChange(++generation, snapshot);
+        warmSoon();
       },
       error: (e: unknown) => onError(describeError(e)),
     });
   },
   async view(q) {
     const snapshot = index.query(q);
+    warmSoon();
     return { generation: ++generation, snapshot };
   },
   async rows(from, to) {
@@ -45,6 +60,12 @@ const api: FleetWorkerApi = {
   },
   async csv() {
     return index.csv();
+  },
+  async deadlines(shown, now, perVa) {
+    return { generation, summary: index.deadlines(now).summary(shown, perVa) };
+  },
+  async calendar(mode, now) {
+    return index.deadlines(now).calendar(mode);
   },
 };
 

@@ -1,5 +1,8 @@
 import type { DeviceView, FleetQuery, FleetSnapshot, ViewRow } from '../core/model/fleet-index.ts';
 import type { ProductInstance } from '../core/model/fleet.ts';
+import type { CalendarMode } from '../core/policy/calendar.ts';
+import type { DeadlineStatus } from '../core/policy/deadlines.ts';
+import type { DeadlinesSummary } from '../core/policy/deadlines-view.ts';
 
 /**
  * The contract between the Fleet view and the fleet worker, which holds every device (core/model/fleet-index.ts)
@@ -19,4 +22,8 @@ export interface FleetWorkerApi {
   shownDevices(): Promise<ProductInstance[]>;
   /** The rows shown, in order, as CSV. */
   csv(): Promise<string>;
+  /** The Deadlines view: tiles, counts, timeline and the first `perVa` devices of each Virtual Account. */
+  deadlines(shown: DeadlineStatus | 'all', now: number, perVa: number): Promise<{ generation: number; summary: DeadlinesSummary }>;
+  /** The upcoming deadlines as an iCalendar file's text. */
+  calendar(mode: CalendarMode, now: number): Promise<string>;
 }

@@ -1,6 +1,9 @@
 import * as Comlink from 'comlink';
 import type { DeviceView, FleetQuery, FleetSnapshot, ViewRow } from '../core/model/fleet-index.ts';
 import type { ProductInstance } from '../core/model/fleet.ts';
+import type { CalendarMode } from '../core/policy/calendar.ts';
+import type { DeadlineStatus } from '../core/policy/deadlines.ts';
+import type { DeadlinesSummary } from '../core/policy/deadlines-view.ts';
 import type { FleetWorkerApi } from './fleet-api.ts';
 import { workspaceName } from './workspace.ts';
 
@@ -124,6 +127,17 @@ export class FleetStore {
 
   csv(): Promise<string> {
     return this.api ? this.api.csv() : Promise.resolve('');
+  }
+
+  /** The Deadlines view's summary; null once a newer workspace state is shown (ask again). */
+  async deadlines(shown: DeadlineStatus | 'all', now: number, perVa: number): Promise<DeadlinesSummary | null> {
+    if (!this.api) return null;
+    const { generation, summary } = await this.api.deadlines(shown, now, perVa);
+    return generation < this.generation ? null : summary;
+  }
+
+  calendar(mode: CalendarMode, now: number): Promise<string> {
+    return this.api ? this.api.calendar(mode, now) : Promise.resolve('');
   }
 }
 

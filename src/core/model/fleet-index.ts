@@ -4,6 +4,7 @@ import type { Cycle } from '../cycle/model.ts';
 import type { StoredSummary } from '../entitlements/summary.ts';
 import type { DeviceDeadlines } from '../policy/deadlines.ts';
 import { fleetDeadlines, type VaSettings } from '../policy/fleet.ts';
+import { FleetDeadlinesView } from '../policy/deadlines-view.ts';
 import { inInventory, type ProductInstance } from './fleet.ts';
 import { type Facets, type FleetFilter, type FleetRow, type SortKey, NO_FILTER, facets, filterRows, fleetRow, rowsCsv, sortRows } from './fleet-view.ts';
 
@@ -31,6 +32,9 @@ export interface FleetQuery {
   sortDir: 'asc' | 'desc';
   showRemoved: boolean;
 }
+
+/** The Fleet table's sortable columns (FleetView.svelte), warmed ahead of a click. */
+export const TABLE_SORT_KEYS: readonly SortKey[] = ['hostname', 'sn', 'nextDue', 'lastHeard', 'pid', 'virtualAccount', 'policy', 'version', 'role', 'trust'];
 
 export const DEFAULT_QUERY: FleetQuery = { filter: NO_FILTER, sortKey: 'hostname', sortDir: 'asc', showRemoved: false };
 
@@ -82,15 +86,25 @@ export class FleetIndex {
   private counts = { removed: 0, reports: 0, files: 0 };
   private now = 0;
   private q: FleetQuery = DEFAULT_QUERY;
-  /** All rows the table can show (retired ones only with showRemoved), sorted: cached per sort. */
-  private sorted: { key: SortKey; dir: 'asc' | 'desc'; showRemoved: boolean; rows: FleetRow[] } | null = null;
+  /**
+   * All rows the table can show (retired ones only with showRemoved), in each order asked for or warmed: a sort
+   * of 100,000 rows takes 150–400 ms here, a filter of sorted rows 10–40 ms, so each order is kept until the
+   * workspace changes.
+   */
+  private orders = new Map<string, FleetRow[]>();
+  private sorted: FleetRow[] = [];
   private shownRows: FleetRow[] = [];
   private menus: Facets = { family: [], virtualAccount: [], policy: [], transport: [] };
+  private vaSettings: Readonly<Record<string, VaSettings>> = {};
+  /** The Deadlines view's deadlines (inventory only, at its own "now"), until the workspace changes. */
+  private deadlineView: FleetDeadlinesView | null = null;
 
   /** Takes a new state of the workspace; the current query is applied to it. */
   setData(data: FleetData, now: number): FleetSnapshot {
     this.now = now;
     this.devices = data.devices;
+    this.vaSettings = data.vaSettings;
+    this.deadlineView = null;
     this.byKey = new Map(data.devices.map((d, i) => [d.key, i]));
     this.verdicts = fleetDeadlines(data.devices, now, data.vaSettings).results;
     this.rowsAll = data.devices.map((d, i) => fleetRow(d, this.verdicts[i]));
@@ -104,7 +118,7 @@ export class FleetIndex {
     this.result = managedCompliance(data, now);
     this.assigned = new Map();
     for (const a of data.assignments) this.assigned.set(a.deviceKey, [...(this.assigned.get(a.deviceKey) ?? []), a.name]);
-    this.sorted = null;
+    this.orders.clear();
     this.apply(this.q, true);
     return this.snapshot();
   }
@@ -118,14 +132,36 @@ export class FleetIndex {
   private apply(q: FleetQuery, dataChanged: boolean): void {
     const removedChanged = q.showRemoved !== this.q.showRemoved;
     this.q = q;
-    const s = this.sorted;
-    if (!s || s.key !== q.sortKey || s.dir !== q.sortDir || s.showRemoved !== q.showRemoved) {
-      const visible = q.showRemoved ? this.rowsAll : this.rowsAll.filter((r) => !r.device.retired);
-      this.sorted = { key: q.sortKey, dir: q.sortDir, showRemoved: q.showRemoved, rows: sortRows(visible, q.sortKey, q.sortDir) };
-    }
-    if (dataChanged || removedChanged) this.menus = facets(this.sorted!.rows);
+    this.sorted = this.order(q.sortKey, q.sortDir, q.showRemoved);
+    if (dataChanged || removedChanged) this.menus = facets(this.sorted);
     // The filter keeps the order it is given: filtering the sorted rows needs no sort per keystroke.
-    this.shownRows = filterRows(this.sorted!.rows, q.filter, this.now);
+    this.shownRows = filterRows(this.sorted, q.filter, this.now);
+  }
+
+  private order(key: SortKey, dir: 'asc' | 'desc', showRemoved: boolean): FleetRow[] {
+    const id = `${key} ${dir} ${showRemoved}`;
+    let rows = this.orders.get(id);
+    if (!rows) {
+      const visible = showRemoved ? this.rowsAll : this.rowsAll.filter((r) => !r.device.retired);
+      rows = sortRows(visible, key, dir);
+      this.orders.set(id, rows);
+    }
+    return rows;
+  }
+
+  /**
+   * Sorts the rows by one more of `keys` (both directions) ahead of the click that asks for it; false once every
+   * one is ready. The worker calls it while idle, one sort at a time, so a question waits for one sort at most.
+   */
+  warm(keys: readonly SortKey[]): boolean {
+    for (const key of keys) {
+      for (const dir of ['asc', 'desc'] as const) {
+        if (this.orders.has(`${key} ${dir} ${this.q.showRemoved}`)) continue;
+        this.order(key, dir, this.q.showRemoved);
+        return true;
+      }
+    }
+    return false;
   }
 
   snapshot(): FleetSnapshot {
@@ -169,9 +205,10 @@ export class FleetIndex {
     return rowsCsv(this.shownRows);
   }
 
-  /** The position of a device among the rows shown, or -1. */
-  indexOf(key: string): number {
-    return this.shownRows.findIndex((r) => r.key === key);
+  /** The Deadlines view's deadlines at `now` (kept while the workspace and `now` stay the same). */
+  deadlines(now: number): FleetDeadlinesView {
+    if (this.deadlineView?.now !== now) this.deadlineView = new FleetDeadlinesView(this.devices, now, this.vaSettings);
+    return this.deadlineView;
   }
 }
 

@@ -114,3 +114,18 @@ describe('FleetIndex', () => {
     expect(index.shownDevices().map((d) => d.key)).toEqual(expected(devices, DEFAULT_QUERY).map((r) => r.key));
   });
 });
+
+describe('FleetIndex.warm', () => {
+  it('sorts ahead one order at a time, and a warmed order is the one a query gets', () => {
+    const index = new FleetIndex();
+    index.setData(data(), NOW);
+    let steps = 0;
+    while (index.warm(['sn', 'lastHeard'])) steps++;
+    // The default query's order (hostname asc) was made by setData; sn and lastHeard in both directions are new.
+    expect(steps).toBe(4);
+    expect(index.warm(['sn', 'lastHeard'])).toBe(false);
+    const q = { ...DEFAULT_QUERY, sortKey: 'lastHeard' as const, sortDir: 'desc' as const };
+    index.query(q);
+    expect(index.rows(0, 1000).map((r) => r.key)).toEqual(expected(devices, q).map((r) => r.key));
+  });
+});
