@@ -64,6 +64,9 @@ const api: FleetWorkerApi = {
   async deadlines(shown, now, perVa) {
     return { generation, summary: index.deadlines(now).summary(shown, perVa) };
   },
+  async entitlements(now) {
+    return { generation, ...index.entitlements(now) };
+  },
   async calendar(mode, now) {
     return index.deadlines(now).calendar(mode);
   },

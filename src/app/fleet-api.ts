@@ -1,4 +1,5 @@
-import type { DeviceView, FleetQuery, FleetSnapshot, ViewRow } from '../core/model/fleet-index.ts';
+import type { ComplianceSummary, DeviceView, FleetQuery, FleetSnapshot, ViewRow } from '../core/model/fleet-index.ts';
+import type { EntitlementRow } from '../core/entitlements/summary.ts';
 import type { ProductInstance } from '../core/model/fleet.ts';
 import type { CalendarMode } from '../core/policy/calendar.ts';
 import type { DeadlineStatus } from '../core/policy/deadlines.ts';
@@ -24,6 +25,8 @@ export interface FleetWorkerApi {
   csv(): Promise<string>;
   /** The Deadlines view: tiles, counts, timeline and the first `perVa` devices of each Virtual Account. */
   deadlines(shown: DeadlineStatus | 'all', now: number, perVa: number): Promise<{ generation: number; summary: DeadlinesSummary }>;
+  /** The Entitlements view: each Smart Account's licence rows against the devices, and compliance, at `now`. */
+  entitlements(now: number): Promise<{ generation: number; rows: Record<string, EntitlementRow[]>; compliance: ComplianceSummary | null }>;
   /** The upcoming deadlines as an iCalendar file's text. */
   calendar(mode: CalendarMode, now: number): Promise<string>;
 }

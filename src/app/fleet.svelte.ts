@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import type { DeviceView, FleetQuery, FleetSnapshot, ViewRow } from '../core/model/fleet-index.ts';
+import type { ComplianceSummary, DeviceView, FleetQuery, FleetSnapshot, ViewRow } from '../core/model/fleet-index.ts';
+import type { EntitlementRow } from '../core/entitlements/summary.ts';
 import type { ProductInstance } from '../core/model/fleet.ts';
 import type { CalendarMode } from '../core/policy/calendar.ts';
 import type { DeadlineStatus } from '../core/policy/deadlines.ts';
@@ -134,6 +135,13 @@ export class FleetStore {
     if (!this.api) return null;
     const { generation, summary } = await this.api.deadlines(shown, now, perVa);
     return generation < this.generation ? null : summary;
+  }
+
+  /** The Entitlements view's rows and compliance; null once a newer workspace state is shown (ask again). */
+  async entitlements(now: number): Promise<{ rows: Record<string, EntitlementRow[]>; compliance: ComplianceSummary | null } | null> {
+    if (!this.api) return null;
+    const { generation, rows, compliance } = await this.api.entitlements(now);
+    return generation < this.generation ? null : { rows, compliance };
   }
 
   calendar(mode: CalendarMode, now: number): Promise<string> {

@@ -1,7 +1,7 @@
 import type { Assignment } from '../compliance/assignments.ts';
 import { compliance, type ComplianceResult } from '../compliance/compliance.ts';
 import type { Cycle } from '../cycle/model.ts';
-import type { StoredSummary } from '../entitlements/summary.ts';
+import { type EntitlementRow, type StoredSummary, entitlementRows } from '../entitlements/summary.ts';
 import type { DeviceDeadlines } from '../policy/deadlines.ts';
 import { fleetDeadlines, type VaSettings } from '../policy/fleet.ts';
 import { FleetDeadlinesView } from '../policy/deadlines-view.ts';
@@ -96,12 +96,14 @@ export class FleetIndex {
   private shownRows: FleetRow[] = [];
   private menus: Facets = { family: [], virtualAccount: [], policy: [], transport: [] };
   private vaSettings: Readonly<Record<string, VaSettings>> = {};
+  private data: FleetData = { devices: [], files: 0, vaSettings: {}, summaries: [], assignments: [], cycles: [] };
   /** The Deadlines view's deadlines (inventory only, at its own "now"), until the workspace changes. */
   private deadlineView: FleetDeadlinesView | null = null;
 
   /** Takes a new state of the workspace; the current query is applied to it. */
   setData(data: FleetData, now: number): FleetSnapshot {
     this.now = now;
+    this.data = data;
     this.devices = data.devices;
     this.vaSettings = data.vaSettings;
     this.deadlineView = null;
@@ -172,7 +174,7 @@ export class FleetIndex {
       files: this.counts.files,
       shown: this.shownRows.length,
       facets: this.menus,
-      compliance: this.result ? { compliant: this.result.compliant, causes: this.result.causes.map((c) => ({ ...c, devices: c.devices.slice(0, CAUSE_DEVICES) })) } : null,
+      compliance: summariseCompliance(this.result),
       now: this.now,
     };
   }
@@ -205,11 +207,23 @@ export class FleetIndex {
     return rowsCsv(this.shownRows);
   }
 
+  /** The Entitlements view: each licence summary's rows against the devices in the inventory, and compliance. */
+  entitlements(now: number): { rows: Record<string, EntitlementRow[]>; compliance: ComplianceSummary | null } {
+    const inventory = inInventory(this.devices);
+    const rows: Record<string, EntitlementRow[]> = {};
+    for (const s of this.data.summaries) rows[s.smartAccount] = entitlementRows(s, inventory, now);
+    return { rows, compliance: summariseCompliance(managedCompliance(this.data, now)) };
+  }
+
   /** The Deadlines view's deadlines at `now` (kept while the workspace and `now` stay the same). */
   deadlines(now: number): FleetDeadlinesView {
     if (this.deadlineView?.now !== now) this.deadlineView = new FleetDeadlinesView(this.devices, now, this.vaSettings);
     return this.deadlineView;
   }
+}
+
+function summariseCompliance(result: ComplianceResult | null): ComplianceSummary | null {
+  return result ? { compliant: result.compliant, causes: result.causes.map((c) => ({ ...c, devices: c.devices.slice(0, CAUSE_DEVICES) })) } : null;
 }
 
 /** Compliance as the Fleet and Entitlements views show it: only once licences are managed here. */

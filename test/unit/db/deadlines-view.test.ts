@@ -71,3 +71,22 @@ describe('FleetDeadlinesView', () => {
     expect(ics.match(/BEGIN:VEVENT/g)?.length ?? 0).toBeGreaterThan(0);
   });
 });
+
+describe('FleetIndex.entitlements', () => {
+  it('counts the inventory against each licence summary, as the Entitlements view did on the page', async () => {
+    const { FleetIndex } = await import('../../../src/core/model/fleet-index.ts');
+    const { entitlementRows } = await import('../../../src/core/entitlements/summary.ts');
+    const { workspaceCompliance } = await import('../../../src/app/compliance.ts');
+    const db = freshDb('entitlements');
+    await fillDemo(db, { devices: 120, seed: 'entitlements-view', now: NOW });
+    const [devices, summaries] = [await db.devices.toArray(), await db.summaries.toArray()];
+    expect(summaries.length).toBeGreaterThan(0);
+    const index = new FleetIndex();
+    index.setData({ devices, files: 1, vaSettings: {}, summaries, assignments: [], cycles: [] }, NOW);
+    const got = index.entitlements(NOW);
+    for (const s of summaries) expect(got.rows[s.smartAccount]).toEqual(entitlementRows(s, inInventory(devices), NOW));
+    const want = workspaceCompliance(summaries, devices, [], [], NOW);
+    expect(got.compliance?.compliant).toBe(want?.compliant);
+    expect(got.compliance?.causes.map((c) => c.cause)).toEqual(want?.causes.map((c) => c.cause));
+  });
+});
