@@ -13,6 +13,7 @@ import { inInventory } from '../src/core/model/fleet.ts';
 import { applyReconcile, buildCycleUpload, exportHandBack, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycle-files.ts';
 import { listCycles } from '../src/db/cycles.ts';
 import { database } from '../src/db/schema.ts';
+import { allReportSets } from '../src/db/reports.ts';
 
 
 async function read(files: AckInput[]): Promise<AckUpload[]> {
@@ -22,7 +23,7 @@ async function read(files: AckInput[]): Promise<AckUpload[]> {
 const api: ReportWorkerApi = {
   async candidates(dbName, now, settings) {
     const db = database(dbName);
-    const [all, reports, cycles] = await Promise.all([db.devices.toArray(), db.reports.toArray(), listCycles(db)]);
+    const [all, reports, cycles] = await Promise.all([db.devices.toArray(), allReportSets(db.reportSets), listCycles(db)]);
     const devices = inInventory(all);
     const byKey = new Map(reports.map((r) => [r.key, r.reports]));
     const deadlines = fleetDeadlines(devices, now, settings);

@@ -27,7 +27,7 @@ import { APP_NAME, APP_VERSION } from '../core/version.ts';
 import { storeAnalysis } from './import.ts';
 import { isJournalKey } from './journal.ts';
 import { isQuotaError, quotaMessage } from './quota.ts';
-import { SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type TableName, type WorkbenchDb } from './schema.ts';
+import { RETIRED_TABLES, SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type TableName, type WorkbenchDb } from './schema.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 
 /**
@@ -223,7 +223,7 @@ export async function verifyBackup(name: string, bytes: Uint8Array, onProgress?:
     const entries = gzipTarEntries(bytes, MAX_ENTRY_BYTES);
     const first = entries.next();
     if (first.done || first.value.name !== MANIFEST_NAME) refuse(name, first.done ? 'it is empty' : 'it does not start with a backup manifest — it is not a workbench backup');
-    const manifest = parseManifest(first.value.data, TABLES, SCHEMA_VERSION);
+    const manifest = parseManifest(first.value.data, [...TABLES, ...Object.keys(RETIRED_TABLES)], SCHEMA_VERSION);
     const listed = new Map(manifest.entries.map((e) => [e.path, e]));
     const seen = new Set<string>();
     const blobSizes = new Map<number, number>();
@@ -294,13 +294,22 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
   try {
     await db.transaction('rw', TABLES.map((t) => db.table(t)), async (tx) => {
       for (const table of TABLES) await db.table(table).clear();
+      // Records of tables an older schema had (reports before v8), converted once all of them are read.
+      const retired = new Map<string, unknown[]>();
       // Synchronous reading between the writes: awaiting anything but IndexedDB here would end the transaction.
       for (const { part, done } of verifiedEntries(bytes)) {
-        if (part) {
+        if (part && part.table in RETIRED_TABLES) retired.set(part.table, [...(retired.get(part.table) ?? []), ...part.records]);
+        else if (part) {
           await db.table(part.table).bulkAdd(part.records);
           counts[part.table] = (counts[part.table] ?? 0) + part.records.length;
         }
         options.onProgress?.({ phase: 'restoring', done, total });
+      }
+      for (const [table, records] of retired) {
+        const { into, convert } = RETIRED_TABLES[table]!;
+        const converted = convert(records);
+        await db.table(into).bulkPut(converted);
+        counts[into] = (counts[into] ?? 0) + converted.length;
       }
       for (const v of SCHEMA_VERSIONS) if (v.version > manifest.schemaVersion && v.upgrade) await v.upgrade(tx);
       await db.kv.put({ key: LAST_BACKUP_KEY, value: { at: Date.parse(manifest.createdAt), name, sha256: contents.sha256, bytes: bytes.length, restoredAt: options.now } satisfies LastBackup });

@@ -13,6 +13,7 @@ import { findFile } from './import.ts';
 import { fileBlob } from './queries.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 import { getExisting } from './bulk.ts';
+import { ReportSets } from './reports.ts';
 
 /**
  * The reporting cycle's heavy steps (issue 6): building an upload from stored archives, reading and applying what
@@ -35,7 +36,7 @@ export async function buildCycleUpload(db: WorkbenchDb, id: string, now: number,
   if (cycle.state !== 'draft' && cycle.state !== 'built' && cycle.state !== 'downloaded') throw new CycleError(`Cycle ${cycle.number}'s upload went to CSSM: it cannot be rebuilt`);
   if (cycle.kind === 'controller') return buildControllerReport(db, cycle, now);
   const reports = new Map<string, DeviceReports['reports']>();
-  for (const r of (await getExisting(db.reports, cycle.devices.map((d) => d.key))).values()) reports.set(r.key, r.reports);
+  for (const r of (await new ReportSets(db.reportSets).read(cycle.devices.map((d) => d.key))).values()) reports.set(r.key, r.reports);
   // Reports acknowledged since the cycle was chosen, or carried meanwhile by another cycle, are left out: CSSM
   // would reject the whole upload for one report it already has.
   const held = heldReports(await db.cycles.toArray(), cycle.id);
@@ -123,7 +124,7 @@ async function readInputs(uploads: readonly AckUpload[]): Promise<ReadInputs> {
 
 async function planFor(db: WorkbenchDb, cycle: Cycle, inputs: ReadInputs['inputs']): Promise<ReconcilePlan> {
   const reports = new Map<string, Map<string, string | null>>();
-  for (const r of (await getExisting(db.reports, cycle.devices.map((d) => d.key))).values()) {
+  for (const r of (await new ReportSets(db.reportSets).read(cycle.devices.map((d) => d.key))).values()) {
     reports.set(r.key, new Map(r.reports.map((x) => [x.reportId, x.acknowledgedBy?.file ?? null])));
   }
   const others = (await db.cycles.toArray()).filter((c) => c.id !== cycle.id);
@@ -148,7 +149,7 @@ export async function previewReconcile(db: WorkbenchDb, id: string, uploads: rea
  */
 export async function applyReconcile(db: WorkbenchDb, id: string, uploads: readonly AckUpload[], at: number, by: string): Promise<ReconcilePreview & { cycle: Cycle }> {
   const read = await readInputs(uploads);
-  return db.transaction('rw', [db.cycles, db.files, db.fileBytes, db.devices, db.reports, db.events], async () => {
+  return db.transaction('rw', [db.cycles, db.files, db.fileBytes, db.devices, db.reportSets, db.events], async () => {
     const cycle = await load(db, id);
     checkReconcilable(cycle);
     const fresh = read.inputs.filter((i) => !cycle.acks.some((a) => a.sha256 === i.file.sha256));
@@ -158,7 +159,8 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
       throw new CycleError(`Nothing to reconcile: ${why}`);
     }
     const keys = [...new Set(plan.matched.map((m) => m.deviceKey).filter(Boolean))];
-    const [deviceMap, reportMap] = await Promise.all([getExisting(db.devices, keys), getExisting(db.reports, keys)]);
+    const reportSets = new ReportSets(db.reportSets);
+    const [deviceMap, reportMap] = await Promise.all([getExisting(db.devices, keys), reportSets.read(keys)]);
     const used: CycleFileRef[] = [];
     let acknowledged = 0;
     for (const input of fresh) {
@@ -188,7 +190,7 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
       }
     }
     await db.devices.bulkPut([...deviceMap.values()]);
-    await db.reports.bulkPut([...reportMap.values()]);
+    await reportSets.write([...reportMap.values()]);
     const devices = withAcks(cycle, plan, at);
     const acks = [...cycle.acks, ...used];
     const complete = devices.every((d) => d.ack);

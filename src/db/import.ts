@@ -10,6 +10,7 @@ import { NO_ACCOUNT, diffLines, mergeSummary, reconcileAssignments, summaryDiff,
 import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 import { getExisting } from './bulk.ts';
+import { ReportSets } from './reports.ts';
 
 export interface ImportSummary {
   devices: number;
@@ -63,7 +64,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     if (broken) throw new ImportError('invalid', [analysis.name, ...broken.path], `cannot be read (${broken.note}): a licence summary is imported whole or not at all`);
     if (licenceSummary.licenses.length === 0 && licenceSummary.devices.length === 0 && licenceSummary.virtualAccounts.length === 0) throw new ImportError('invalid', [analysis.name], `holds no licence and no device the workbench can read as a CSSM licence summary${licenceSummary.warnings[0] ? ` (${licenceSummary.warnings[0]})` : ''}`);
   }
-  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reports, db.events, db.cli, db.summaries, db.assignments], async () => {
+  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reportSets, db.events, db.cli, db.summaries, db.assignments], async () => {
     const earlier = await db.files.get(analysis.sha256);
     if (earlier) return { status: 'duplicate' as const, file: earlier };
 
@@ -82,7 +83,8 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const summaryKeys = (licenceSummary?.devices ?? []).map((d) => udiKey(d.udi));
     const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests), ...summaryKeys])];
     const reportKeys = [...new Set([...keys.reporters, ...acked])];
-    const [deviceMap, reportMap, cliMap] = await Promise.all([getExisting(db.devices, deviceKeys), getExisting(db.reports, reportKeys), getExisting(db.cli, cliKeys)]);
+    const reportSets = new ReportSets(db.reportSets);
+    const [deviceMap, reportMap, cliMap] = await Promise.all([getExisting(db.devices, deviceKeys), reportSets.read(reportKeys), getExisting(db.cli, cliKeys)]);
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
     // Trust-code requests travel in usage files (17.7.1+): recorded so the device panel can follow them.
@@ -180,7 +182,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     await db.fileBytes.add({ sha256: analysis.sha256, blob });
     await db.files.add(file);
     await db.devices.bulkPut([...devicesOut.values()]);
-    await db.reports.bulkPut([...reportsOut.values()]);
+    await reportSets.write([...reportsOut.values()]);
     if (cli.records.length) await db.cli.bulkPut(cli.records);
     await db.events.add({
       at: now,

@@ -1,6 +1,7 @@
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { StoredReport } from '../core/model/fleet.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
+import { ReportSets } from './reports.ts';
 
 export function listFiles(db: WorkbenchDb): Promise<StoredFile[]> {
   return db.files.orderBy('importedAt').reverse().toArray();
@@ -11,7 +12,7 @@ export function listDevices(db: WorkbenchDb) {
 }
 
 export async function deviceReports(db: WorkbenchDb, key: string): Promise<StoredReport[]> {
-  return (await db.reports.get(key))?.reports ?? [];
+  return (await new ReportSets(db.reportSets).read([key])).get(key)?.reports ?? [];
 }
 
 export async function fileBlob(db: WorkbenchDb, sha256: string): Promise<Blob | null> {

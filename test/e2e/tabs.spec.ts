@@ -60,7 +60,8 @@ async function stored(page: Page, dbName: string) {
         r.onsuccess = () => resolve(r.result as T[]);
         r.onerror = () => reject(r.error);
       });
-    const reports = await all<{ reports: Array<{ acknowledgedBy?: unknown }> }>('reports');
+    // Report sets live in buckets of many devices (schema v8, src/db/reports.ts).
+    const reports = (await all<{ sets: Array<{ reports: Array<{ acknowledgedBy?: unknown }> }> }>('reportSets')).flatMap((b) => b.sets);
     const out = {
       files: (await all<{ name: string }>('files')).map((f) => f.name).sort(),
       fileBytes: (await all('fileBytes')).length,

@@ -7,7 +7,8 @@ import { gzipTarEntries, tarHeader, tarPadding, TAR_END } from '../../../src/cor
 import { sha256Hex } from '../../../src/core/hash.ts';
 import { APP_VERSION } from '../../../src/core/version.ts';
 import { LAST_BACKUP_KEY, restoreBackup, verifyBackup, writeBackup } from '../../../src/db/backup.ts';
-import { TABLES, type WorkbenchDb } from '../../../src/db/schema.ts';
+import { SCHEMA_VERSION, TABLES, type WorkbenchDb } from '../../../src/db/schema.ts';
+import type { ReportBucket } from '../../../src/db/reports.ts';
 import { NOW, dump, freshDb, populatedWorkspace } from './workspace.ts';
 
 const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
@@ -55,7 +56,7 @@ describe('backup and restore', () => {
     expect(name).toMatch(/^slp-backup-real-\d{8}-\d{4}\.tar\.gz$/);
     expect(written.sha256).toBe(await sha256Hex(backup));
     const { manifest } = written;
-    expect(manifest).toMatchObject({ format: 'slp-backup/1', appVersion: APP_VERSION, schemaVersion: 7, workspace: 'real' });
+    expect(manifest).toMatchObject({ format: 'slp-backup/1', appVersion: APP_VERSION, schemaVersion: SCHEMA_VERSION, workspace: 'real' });
     expect(manifest.counts).toEqual(counts);
     // The backup records itself, after its snapshot: the recorded name and hash are the file's.
     const last = (await db.kv.get(LAST_BACKUP_KEY))?.value;
@@ -158,6 +159,30 @@ describe('backup and restore', () => {
     expect(devices).toEqual(before.devices);
   }, 60_000);
 
+  it('a backup written before v8 (a report set per record, table "reports") restores into report buckets', async () => {
+    const entries = entriesOf(backup);
+    const manifest = JSON.parse(new TextDecoder().decode(entries[0]!.data)) as BackupManifest;
+    // The v7 layout: the sets of every bucket as lines of tables/reports/, the reportSets parts gone.
+    const sets: unknown[] = [];
+    const kept = entries.slice(1).filter((e) => {
+      if (!e.name.startsWith('tables/reportSets/')) return true;
+      for (const line of new TextDecoder().decode(e.data).split('\n').filter(Boolean)) sets.push(...(JSON.parse(line) as ReportBucket).sets);
+      return false;
+    });
+    expect(sets.length).toBeGreaterThan(20);
+    const part = { name: 'tables/reports/00000.jsonl', data: new TextEncoder().encode(sets.map((x) => JSON.stringify(x)).join('\n') + '\n') };
+    manifest.schemaVersion = 7;
+    manifest.entries = [...manifest.entries.filter((e) => !e.path.startsWith('tables/reportSets/')), { path: part.name, size: part.data.length, sha256: await sha256Hex(part.data) }];
+    const { reportSets: _buckets, ...counts } = manifest.counts;
+    manifest.counts = { ...counts, reports: sets.length };
+    const old = repack([{ name: MANIFEST_NAME, data: new TextEncoder().encode(JSON.stringify(manifest)) }, ...kept, part]);
+    const target = freshDb('v7');
+    await restoreBackup(target, 'v7.tar.gz', old, { now: NOW });
+    const after = await dump(target);
+    expect(after.reportSets).toEqual(before.reportSets);
+    expect(after.devices).toEqual(before.devices);
+  }, 60_000);
+
   it('the backup is a tar.gz any tool reads, with the manifest first and the files byte for byte', () => {
     const raw = ungzip(backup);
     expect(new TextDecoder().decode(raw.subarray(257, 262))).toBe('ustar');
@@ -199,8 +224,9 @@ describe('merging a backup into a workspace', () => {
     // Every device and report of the backup, as the source had them (ACKs included), and the workspace's own.
     const after = await dump(target);
     const byKey = (rows: unknown[]) => new Map(rows.map((r) => [(r as { key: string }).key, r]));
-    const reports = byKey(after.reports!);
-    for (const r of held.reports!) expect(reports.get((r as { key: string }).key)).toEqual(r);
+    const sets = (rows: unknown[]) => (rows as ReportBucket[]).flatMap((b) => b.sets);
+    const reports = byKey(sets(after.reportSets!));
+    for (const r of sets(held.reportSets!)) expect(reports.get(r.key)).toEqual(r);
     expect(byKey(after.devices!).has(ownDevice.key)).toBe(true);
     expect(after.devices!.length).toBe(held.devices!.length + 1);
     expect(after.cycles).toEqual(held.cycles);

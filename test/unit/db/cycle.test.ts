@@ -1,3 +1,5 @@
+import { allReportSets } from '../../../src/db/reports.ts';
+import { deviceReports } from '../../../src/db/queries.ts';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseFile } from '../../../src/core/analyse.ts';
@@ -41,7 +43,7 @@ async function snapshot(db: WorkbenchDb) {
   return {
     files: await db.files.toArray(),
     devices: await db.devices.toArray(),
-    reports: await db.reports.toArray(),
+    reports: await allReportSets(db.reportSets),
     cycles: await db.cycles.toArray(),
     events: await db.events.count(),
   };
@@ -50,7 +52,7 @@ async function snapshot(db: WorkbenchDb) {
 /** A cycle for every device of one Virtual Account with something to upload, built, downloaded and uploaded. */
 async function uploadedCycle(db: WorkbenchDb, fleet: SimFleet, va: string) {
   const devices = await db.devices.toArray();
-  const reports = new Map((await db.reports.toArray()).map((r) => [r.key, r.reports]));
+  const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
   const deadlines = fleetDeadlines(devices, NOW);
   const inVa = new Set(fleet.units.filter((u) => u.virtualAccount === va).flatMap((u) => u.members.map((m) => udiKey(m.udi))));
   const list = candidates({ devices: devices.filter((d) => inVa.has(d.key)), reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(deadlines.results.map((r) => [r.key, r])), cycles: await listCycles(db) });
@@ -98,7 +100,7 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
     }
     let checked = 0;
     for (const d of cycle.devices) {
-      const stored = (await db.reports.get(d.key))!.reports.filter((r) => d.reportIds.includes(r.reportId));
+      const stored = (await deviceReports(db, d.key)).filter((r) => d.reportIds.includes(r.reportId));
       expect(stored).toHaveLength(d.reportIds.length);
       const dev = text.get(d.uploadFile!)!;
       for (const r of stored) {
@@ -138,7 +140,7 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
       expect(d.ack!.name).toBe(`ACK_${d.uploadFile}`);
       const device = (await db.devices.get(d.key))!;
       expect(device.lastAckReceived).toMatchObject({ value: ackAt, file: sha });
-      const reports = (await db.reports.get(d.key))!.reports.filter((r) => d.reportIds.includes(r.reportId));
+      const reports = (await deviceReports(db, d.key)).filter((r) => d.reportIds.includes(r.reportId));
       expect(reports.every((r) => r.acknowledgedBy?.file === sha)).toBe(true);
       const now = after.results.find((r) => r.key === d.key)!;
       if (was.get(d.key)!.status === 'overdue') {
@@ -192,7 +194,7 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
       expect(applied.plan.unexpected).toEqual([]);
       expect(applied.cycle.state).toBe('reconciled');
     }
-    const reports = (await db.reports.toArray()).flatMap((r) => r.reports);
+    const reports = (await allReportSets(db.reportSets)).flatMap((r) => r.reports);
     expect(reports.length).toBeGreaterThan(1000);
     expect(reports.filter((r) => !r.acknowledgedBy)).toEqual([]);
     const cycles = await listCycles(db);
@@ -201,7 +203,7 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
 
   it('leaves already uploaded reports out of the next cycle and says so', async () => {
     const devices = await db.devices.toArray();
-    const reports = new Map((await db.reports.toArray()).map((r) => [r.key, r.reports]));
+    const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
     const cycles = await listCycles(db);
     const list = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles });
     const inCycle = new Set(cycles[0]!.devices.map((d) => d.key));
@@ -269,7 +271,7 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
     const db = freshDb();
     await loadFleet(db, fleet);
     const devices = await db.devices.toArray();
-    const reports = new Map((await db.reports.toArray()).map((r) => [r.key, r.reports]));
+    const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
     const list = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles: [] });
     const picked = cycleDevices(list, new Set(list.filter((c) => c.unreported.length).slice(0, 2).map((c) => c.key)));
     const draft = await createCycle(db, { smartAccount: null, virtualAccount: va, mode: 'bundle', devices: picked }, NOW, 'Ana');

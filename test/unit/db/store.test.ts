@@ -1,3 +1,4 @@
+import { allReportSets } from '../../../src/db/reports.ts';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { analyseFile } from '../../../src/core/analyse.ts';
@@ -26,7 +27,7 @@ async function snapshot(db: WorkbenchDb) {
     files: await db.files.toArray(),
     bytes: (await db.fileBytes.toArray()).map((b) => [b.sha256, b.blob.size]),
     devices: await db.devices.toArray(),
-    reports: await db.reports.toArray(),
+    reports: await allReportSets(db.reportSets),
     events: await db.events.toArray(),
   };
 }
@@ -78,7 +79,7 @@ describe('store: importing usage files', () => {
           ...down,
           table: (name) => {
             const table = down.table(name);
-            return name === 'reports' ? { ...table, mutate: (req) => (failReports ? Promise.reject(new Error('QuotaExceededError: disk full')) : table.mutate(req)) } : table;
+            return name === 'reportSets' ? { ...table, mutate: (req) => (failReports ? Promise.reject(new Error('QuotaExceededError: disk full')) : table.mutate(req)) } : table;
           },
         }),
       }),
@@ -136,7 +137,7 @@ describe('store: byte-exactness', () => {
     await importBytes(db, 'plain.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
 
     let checked = 0;
-    for (const { reports } of await db.reports.toArray()) {
+    for (const { reports } of await allReportSets(db.reportSets)) {
       for (const r of reports) {
         const stored = await db.files.get(r.source.file);
         const original = new Uint8Array(await (await fileBlob(db, r.source.file))!.arrayBuffer());
@@ -228,7 +229,7 @@ describe('schema upgrades', () => {
     const fresh = freshDb();
     await storeAnalysis(fresh, analysis, new Blob([]), 1);
     const [device] = await fresh.devices.toArray();
-    const [reports] = await fresh.reports.toArray();
+    const [reports] = await allReportSets(fresh.reportSets);
     const { usage, ...withoutUsage } = device!;
     expect(usage?.lines.length).toBeGreaterThan(0);
     await old.table('devices').put(withoutUsage);
@@ -238,7 +239,8 @@ describe('schema upgrades', () => {
     const db = openWorkbenchDb(name, { indexedDB, IDBKeyRange });
     const upgraded = await db.devices.get(device!.key);
     expect(upgraded?.usage).toEqual(usage);
-    expect(await db.reports.get(device!.key)).toEqual(reports);
+    // …and v8 carries the report set over into its bucket.
+    expect(await allReportSets(db.reportSets)).toEqual([reports]);
     db.close();
   });
 });
@@ -268,7 +270,7 @@ describe('store: importing ACKs from CSSM', () => {
     expect(device.lastAckReceived).toEqual({ value: ackAt, file: imported.file.sha256, at: ackAt });
     expect(device.virtualAccount?.value).toBe('Campus');
     expect(device.policy?.value).toMatchObject({ name: 'SLE Policy', classes: SLE.classes, installedAt: ackAt });
-    const reports = (await db.reports.get(key))!.reports;
+    const reports = (await deviceReports(db, key));
     expect(reports.map((r) => r.acknowledgedBy)).toEqual([
       { file: imported.file.sha256, at: ackAt },
       { file: imported.file.sha256, at: ackAt },
@@ -313,7 +315,7 @@ describe('store: the loop through the simulated CSSM with a bundle', () => {
     expect(outcome.kind).toBe('ack-bundle');
     const imported = await importBytes(db, outcome.name, outcome.bytes);
     expect(imported).toMatchObject({ status: 'imported', file: { kind: 'ack-bundle' }, summary: { devices: 2, acknowledged: 4 } });
-    const all = await db.reports.toArray();
+    const all = await allReportSets(db.reportSets);
     expect(all.flatMap((r) => r.reports).every((r) => r.acknowledgedBy?.file === imported.file.sha256)).toBe(true);
     expect((await listDevices(db)).map((d) => d.lastAckReceived?.value)).toEqual([Date.UTC(2025, 11, 1, 12), Date.UTC(2025, 11, 1, 12)]);
   });

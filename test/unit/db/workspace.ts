@@ -1,3 +1,5 @@
+import { type ReportBucket, allReportSets } from '../../../src/db/reports.ts';
+import { deviceReports } from '../../../src/db/queries.ts';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { candidates, cycleDevices, presetSelection } from '../../../src/core/cycle/choose.ts';
 import { udiKey } from '../../../src/core/model/udi.ts';
@@ -31,7 +33,7 @@ export async function populatedWorkspace(devices = 50): Promise<WorkbenchDb> {
   const fleet = simulateFleet(info);
   const va = fleet.virtualAccounts[0]!.name;
   const all = await db.devices.toArray();
-  const reports = new Map((await db.reports.toArray()).map((r) => [r.key, r.reports]));
+  const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
   const inVa = new Set(fleet.units.filter((u) => u.virtualAccount === va).flatMap((u) => u.members.map((m) => udiKey(m.udi))));
   const deadlines = new Map(fleetDeadlines(all, NOW).results.map((r) => [r.key, r]));
   const list = candidates({ devices: all.filter((d) => inVa.has(d.key)), reportsOf: (k) => reports.get(k) ?? [], deadlines, cycles: await listCycles(db) });
@@ -56,7 +58,9 @@ export async function populatedWorkspace(devices = 50): Promise<WorkbenchDb> {
 export async function dump(db: WorkbenchDb): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of TABLES) {
-    const rows = await db.table(table).toArray();
+    let rows = await db.table(table).toArray();
+    // The order of the devices inside a report bucket means nothing (it is the order they were written in).
+    if (table === 'reportSets') rows = rows.map((b: ReportBucket) => ({ ...b, sets: [...b.sets].sort((x, y) => (x.key < y.key ? -1 : 1)) }));
     out[table] = await Promise.all(rows.map((r) => withBytes(r)));
   }
   return out;
