@@ -28,9 +28,9 @@ import { SCHEMA_VERSIONS, TABLES, openWorkbenchDb, type WorkbenchDb } from '../.
 const NOW = Date.UTC(2026, 10, 20, 9);
 const MiB = 1024 * 1024;
 const log = (what: string) => process.stderr.write(`[bench backup ${new Date().toISOString().slice(11, 19)}] ${what}\n`);
-const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+export const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-function median(samples: number[]): number {
+export function median(samples: number[]): number {
   const s = samples.slice().sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
@@ -259,7 +259,7 @@ export interface MemoryPeak {
 }
 
 /** Samples this process's Chromium descendants from /proc, and the page's JS heap over CDP, every 100 ms. */
-class MemorySampler {
+export class MemorySampler {
   private timer: ReturnType<typeof setInterval> | null = null;
   private busy = false;
   private heapBusy = false;
@@ -423,7 +423,7 @@ async function doneOrError(page: Page, timeout: number): Promise<void> {
 /** Dexie store syntax ('++id, at', '&x', '*x', '[a+b]') as raw IndexedDB store and index definitions. */
 function rawSchema(): Array<{ name: string; keyPath: string | null; autoIncrement: boolean; indexes: Array<{ name: string; keyPath: string | string[]; unique: boolean; multiEntry: boolean }> }> {
   const stores = new Map<string, string>();
-  for (const v of SCHEMA_VERSIONS) for (const [t, s] of Object.entries(v.stores)) stores.set(t, s);
+  for (const v of SCHEMA_VERSIONS) for (const [t, s] of Object.entries(v.stores)) if (s === null) stores.delete(t); else stores.set(t, s);
   return [...stores].map(([name, spec]) => {
     const [primary, ...rest] = spec.split(',').map((s) => s.trim()).filter(Boolean);
     const plain = (s: string) => s.replace(/^(\+\+|&|\*)/, '');
@@ -668,11 +668,11 @@ export async function backupBrowserFigures(browser: Browser, base: string, archi
 
 /* ---------------------------------------------------------------- Markdown ---------------------------------------------------------------- */
 
-const mb = (bytes: number) => bytes / 1e6;
-const fmt = (n: number, d = 1) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
+export const mb = (bytes: number) => bytes / 1e6;
+export const fmt = (n: number, d = 1) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
 const ms = (n: number) => `${fmt(n, 0)} ms`;
 const s = (n: number) => `${fmt(n / 1000, 1)} s`;
-const mib = (n: number) => `${fmt(n / MiB, 0)} MiB`;
+export const mib = (n: number) => `${fmt(n / MiB, 0)} MiB`;
 
 export function backupMarkdown(node: BackupNodeFigures | null, browser: BackupBrowserFigures | null, chromiumVersion: string | null): string {
   const parts: string[] = ['## Backup and restore (issue 8)'];

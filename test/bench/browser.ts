@@ -31,7 +31,8 @@ function pageScript(): { bytes: number; gzipped: number } {
   return { bytes: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
 }
 
-const PORT = 4179;
+/** BENCH_PORT: another port, for a bench run beside another (or beside a script using this helper). */
+const PORT = Number(process.env.BENCH_PORT ?? 4179);
 
 async function waitForServer(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -49,10 +50,12 @@ async function waitForServer(url: string, timeoutMs: number): Promise<void> {
 /** Builds the app, serves the build and launches Chromium for `fn`; null when /usr/bin/chromium is missing. */
 export async function withBuiltApp<T>(fn: (browser: Browser, base: string) => Promise<T>): Promise<T | null> {
   if (!existsSync('/usr/bin/chromium')) return null;
+  const base = `http://127.0.0.1:${PORT}/`;
   const build = spawn('npm', ['run', '-s', 'build'], { stdio: 'ignore' });
   await new Promise((resolve, reject) => build.on('exit', (code) => (code === 0 ? resolve(null) : reject(new Error('build failed')))));
+  // With --strictPort our server would exit at once and the bench would measure whatever answers there.
+  if (await fetch(base).then(() => true, () => false)) throw new Error(`port ${PORT} already serves something (another bench?): set BENCH_PORT`);
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-  const base = `http://127.0.0.1:${PORT}/`;
   try {
     await waitForServer(base, 30_000);
     const browser = await chromium.launch({

@@ -18,6 +18,8 @@ export interface TargetRow {
   ratio: number | null;
   target: string;
   met: boolean | null;
+  /** Why a figure the bench tried to measure is missing (the page did not settle, the import was refused…). */
+  failed?: string;
   note: string;
 }
 
@@ -50,7 +52,8 @@ export function targetsMarkdown(rows: readonly TargetRow[]): string {
   const value = (r: TargetRow) => (r.measured === null ? '—' : r.unit === 'bytes' ? bytes(r.measured) : r.measured < 1000 ? `${r.measured.toFixed(0)} ms` : sec(r.measured));
   // A table cell cannot hold a bare "|".
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const met = (r: TargetRow) => (r.met === null ? 'not measured' : r.met ? '**yes**' : 'no');
+  // A figure with no target of its own (kept beside the others for scale) says so rather than "not measured".
+  const met = (r: TargetRow) => (r.met !== null ? (r.met ? '**yes**' : 'no') : r.failed ? 'failed' : r.measured !== null ? '(no target)' : 'not measured');
   return [
     '| Figure | Size | Measured | Baseline | Ratio | Target | Met? | Note |',
     '|---|---|---:|---|---:|---|---|---|',
