@@ -4,7 +4,9 @@
  * off mid-transaction is rolled back by IndexedDB, so nothing half-written remains.
  */
 import * as Comlink from 'comlink';
-import { analyseFile } from '../src/core/analyse.ts';
+import { type LeafToParse, type ParsedLeaf, analyseFile } from '../src/core/analyse.ts';
+import { packLeaves } from '../src/core/parallel.ts';
+import type { ParseWorkerApi } from './parse.worker.ts';
 import { describeError, isImportError } from '../src/core/errors.ts';
 import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
 import { sha256Hex } from '../src/core/hash.ts';
@@ -16,6 +18,32 @@ import { ackKeys } from '../src/core/model/acks.ts';
 import { database, type WorkbenchDb } from '../src/db/schema.ts';
 import { plural } from '../src/core/words.ts';
 
+
+/** Files this large may hold thousands of usage files: a parse worker is started while they are hashed. */
+const PARALLEL_FROM_BYTES = 1 << 20;
+
+/**
+ * A parse worker for one file, started before the file is analysed: half of a large archive's usage files are read
+ * there (analyseFile's `parallel`), so the import uses both cores (measured at 100,000 devices: parsing was 15.6 s
+ * of a 35 s import, on one core of two). It must be running before the analysis starts: a nested worker's script
+ * is loaded through this worker, which then reads its own half without yielding.
+ */
+function parseHelper(): { ready: Promise<boolean>; parallel: (leaves: LeafToParse[]) => Promise<ParsedLeaf[]>; stop: () => void } {
+  const worker = new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' });
+  const api = Comlink.wrap<ParseWorkerApi>(worker);
+  return {
+    ready: api.ping().then(
+      () => true,
+      () => false,
+    ),
+    // Not async: the work is posted before this returns.
+    parallel: (leaves) => {
+      const packed = packLeaves(leaves);
+      return api.read(Comlink.transfer(packed, [packed.buffer]));
+    },
+    stop: () => worker.terminate(),
+  };
+}
 
 /** Joins a reason and a conclusion as two sentences, whatever punctuation the reason ends with. */
 function sentence(reason: string, then: string): string {
@@ -43,18 +71,23 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
   } catch (e) {
     return { ...base, status: 'refused', message: `${input.name}: could not be read (${describeError(e)}) — was it moved or deleted?` };
   }
+  const helper = bytes.length >= PARALLEL_FROM_BYTES && (globalThis.navigator?.hardwareConcurrency ?? 1) > 1 ? parseHelper() : null;
   phase('hashing', 0.05);
   const sha256 = await sha256Hex(bytes);
   const earlier = await findFile(db, sha256);
   if (earlier) {
+    helper?.stop();
     return { ...base, sha256, kind: earlier.kind, simulated: earlier.simulated, status: 'duplicate', message: `Already imported as ${earlier.name} on ${new Date(earlier.importedAt).toLocaleString()}: nothing changed.` };
   }
   let analysis;
   try {
     phase('parsing', 0.1);
-    analysis = await analyseFile(input.name, bytes, { sha256, onProgress: (done, total) => phase('parsing', 0.1 + 0.7 * (total ? done / total : 1)) });
+    const parallel = helper && (await helper.ready) ? helper.parallel : undefined;
+    analysis = await analyseFile(input.name, bytes, { sha256, parallel, onProgress: (done, total) => phase('parsing', 0.1 + 0.7 * (total ? done / total : 1)) });
   } catch (e) {
     return { ...base, sha256, kind: classifyLeaf(bytes.subarray(0, 65536)).kind, status: 'refused', message: sentence(describeError(e, [input.name]), 'Nothing was imported.') };
+  } finally {
+    helper?.stop();
   }
   if (!analysis.readable) {
     return {

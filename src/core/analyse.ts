@@ -1,6 +1,6 @@
 import { type ArchiveLimits, DEFAULT_LIMITS } from './archive/limits.ts';
 import { expand } from './archive/expand.ts';
-import { ImportError, isImportError } from './errors.ts';
+import { ImportError, type ImportErrorCode, isImportError } from './errors.ts';
 import { type AckFile, readAck } from './formats/ack.ts';
 import { type FileKind, KIND_LABELS, classifyTree } from './formats/classify.ts';
 import { type CliParse, parseCliText } from './formats/cli/index.ts';
@@ -62,12 +62,46 @@ export interface FileAnalysis {
   bundleManifest: string | null;
 }
 
+/** A usage file read in another worker: what it holds, or why it could not be read. */
+export type ParsedLeaf = { usage: UsageFile } | { error: { code: ImportErrorCode; where: string[]; detail: string } };
+
+/** A usage file to read elsewhere: its place (file name, then entry names) and its bytes. */
+export interface LeafToParse {
+  where: string[];
+  bytes: Uint8Array;
+}
+
+/** From this many usage files in one archive, half of them are read by `parallel` when the caller gives one. */
+export const PARALLEL_MIN = 2000;
+
+/**
+ * Reads usage files as `analyseFile` reads them, returning a file's refusal instead of throwing it: what another
+ * worker runs for `AnalyseOptions.parallel`.
+ */
+export function readUsageLeaves(leaves: readonly LeafToParse[]): ParsedLeaf[] {
+  return leaves.map(({ where, bytes }) => {
+    try {
+      return { usage: readUsageFile(bytes, where) };
+    } catch (e) {
+      if (!isImportError(e)) throw e;
+      return { error: { code: e.code, where: [...e.where], detail: e.detail } };
+    }
+  });
+}
+
 export interface AnalyseOptions {
   limits?: ArchiveLimits;
   /** Called as entries are read: (entries done, entries in all). */
   onProgress?: (done: number, total: number) => void;
   /** The file's SHA-256 when the caller has it already (the import worker hashes first to skip duplicates). */
   sha256?: string;
+  /**
+   * Reads usage files in another worker (`readUsageLeaves` there), so that an archive of thousands is parsed on two
+   * cores: the second half of its usage files goes there while this one reads the first. Results are merged in the
+   * archive's order, so the analysis is the same as without; if it fails, this worker reads them itself. It must
+   * post its work before returning: this worker reads its own half without yielding.
+   */
+  parallel?: (leaves: LeafToParse[]) => Promise<ParsedLeaf[]>;
 }
 
 /** Bundle structure files that carry no facts of their own. */
@@ -120,8 +154,21 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
   const single = tree.type === 'leaf';
   const entryWarnings: Array<{ label: string; text: string }> = [];
   const summaryJson: Array<{ path: string; json: unknown }> = [];
+  // The second half of many usage files is read elsewhere meanwhile (options.parallel), then merged in order here.
+  const delegated = new Map<(typeof cls.leaves)[number], number>();
+  let pending: Promise<ParsedLeaf[] | null> | null = null;
+  let parsed: ParsedLeaf[] | null = null;
+  if (options.parallel && !single) {
+    const usageLeaves = cls.leaves.filter((l) => l.classification.kind === 'usage-report');
+    if (usageLeaves.length >= PARALLEL_MIN) {
+      const half = usageLeaves.slice(Math.floor(usageLeaves.length / 2));
+      half.forEach((l, i) => delegated.set(l, i));
+      pending = options.parallel(half.map(({ leaf }) => ({ where: [name, ...leaf.path], bytes: leaf.bytes }))).catch(() => null);
+    }
+  }
   let done = 0;
-  for (const { leaf, classification } of cls.leaves) {
+  for (const entry of cls.leaves) {
+    const { leaf, classification } = entry;
     if (onProgress && done++ % 256 === 0) onProgress(done - 1, cls.leaves.length);
     const where = [name, ...leaf.path];
     const label = leaf.path.join(' › ') || name;
@@ -136,7 +183,15 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
       continue;
     }
     try {
-      const status = readLeaf(analysis, kind, leaf.path, leaf.bytes, where, summaryJson, warn);
+      let read: UsageFile | undefined;
+      const at = delegated.get(entry);
+      if (at !== undefined && pending) {
+        parsed ??= await pending;
+        const r = parsed?.[at];
+        if (r && 'error' in r) throw new ImportError(r.error.code, r.error.where, r.error.detail);
+        read = r?.usage; // undefined when the other worker failed: read here
+      }
+      const status = readLeaf(analysis, kind, leaf.path, leaf.bytes, where, summaryJson, warn, read);
       analysis.entries.push({ path: leaf.path, kind, status, note: status === 'read' ? KIND_LABELS[kind] : `${KIND_LABELS[kind]}: not yet supported` });
       // Entries of the file's own kind (the JSON files of a summary) are covered by the file's own note.
       if (status === 'not-supported' && !single && kind !== cls.kind) warn(`${KIND_LABELS[kind]} — not yet supported, ignored`);
@@ -179,6 +234,8 @@ function readLeaf(
   where: string[],
   summaryJson: Array<{ path: string; json: unknown }>,
   warn: (text: string) => void,
+  /** The usage file, when another worker read it already. */
+  read?: UsageFile,
 ): EntryStatus {
   const text = () => {
     try {
@@ -189,7 +246,7 @@ function readLeaf(
   };
   switch (kind) {
     case 'usage-report': {
-      const usage = readUsageFile(bytes, where);
+      const usage = read ?? readUsageFile(bytes, where);
       analysis.usage.push({ path, usage });
       usage.warnings.forEach(warn);
       return 'read';
