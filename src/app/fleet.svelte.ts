@@ -33,7 +33,7 @@ export class FleetStore {
 
   constructor(private readonly dbName: string) {}
 
-  /** Called by each Fleet view as it opens; returns what to call as it closes. */
+  /** Called by each view that reads the fleet (Fleet, Deadlines, Entitlements) as it opens; returns what to call as it closes. */
   use(): () => void {
     this.users++;
     if (this.idle) clearTimeout(this.idle);
