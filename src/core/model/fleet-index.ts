@@ -77,7 +77,6 @@ export interface DeviceView {
 const CAUSE_DEVICES = 50;
 
 export class FleetIndex {
-  private devices: readonly ProductInstance[] = [];
   private byKey = new Map<string, number>();
   private verdicts: DeviceDeadlines[] = [];
   private rowsAll: FleetRow[] = [];
@@ -95,7 +94,6 @@ export class FleetIndex {
   private sorted: FleetRow[] = [];
   private shownRows: FleetRow[] = [];
   private menus: Facets = { family: [], virtualAccount: [], policy: [], transport: [] };
-  private vaSettings: Readonly<Record<string, VaSettings>> = {};
   private data: FleetData = { devices: [], files: 0, vaSettings: {}, summaries: [], assignments: [], cycles: [] };
   /** The Deadlines view's deadlines (inventory only, at its own "now"), until the workspace changes. */
   private deadlineView: FleetDeadlinesView | null = null;
@@ -104,8 +102,6 @@ export class FleetIndex {
   setData(data: FleetData, now: number): FleetSnapshot {
     this.now = now;
     this.data = data;
-    this.devices = data.devices;
-    this.vaSettings = data.vaSettings;
     this.deadlineView = null;
     this.byKey = new Map(data.devices.map((d, i) => [d.key, i]));
     this.verdicts = fleetDeadlines(data.devices, now, data.vaSettings).results;
@@ -168,7 +164,7 @@ export class FleetIndex {
 
   snapshot(): FleetSnapshot {
     return {
-      devices: this.devices.length,
+      devices: this.data.devices.length,
       removed: this.counts.removed,
       reports: this.counts.reports,
       files: this.counts.files,
@@ -191,9 +187,9 @@ export class FleetIndex {
   device(key: string): DeviceView | null {
     const i = this.byKey.get(key);
     if (i === undefined) return null;
-    const device = this.devices[i]!;
+    const device = this.data.devices[i]!;
     const activeKey = device.ha?.value.activeKey ?? (device.ha?.value.role === 'active' ? device.key : null);
-    const related = activeKey ? this.devices.filter((d) => d.key === activeKey || d.ha?.value.activeKey === activeKey) : [];
+    const related = activeKey ? this.data.devices.filter((d) => d.key === activeKey || d.ha?.value.activeKey === activeKey) : [];
     return { device, deadlines: this.verdicts[i]!, related };
   }
 
@@ -209,7 +205,7 @@ export class FleetIndex {
 
   /** The Entitlements view: each licence summary's rows against the devices in the inventory, and compliance. */
   entitlements(now: number): { rows: Record<string, EntitlementRow[]>; compliance: ComplianceSummary | null } {
-    const inventory = inInventory(this.devices);
+    const inventory = inInventory(this.data.devices);
     const rows: Record<string, EntitlementRow[]> = {};
     for (const s of this.data.summaries) rows[s.smartAccount] = entitlementRows(s, inventory, now);
     return { rows, compliance: summariseCompliance(managedCompliance(this.data, now)) };
@@ -217,7 +213,7 @@ export class FleetIndex {
 
   /** The Deadlines view's deadlines at `now` (kept while the workspace and `now` stay the same). */
   deadlines(now: number): FleetDeadlinesView {
-    if (this.deadlineView?.now !== now) this.deadlineView = new FleetDeadlinesView(this.devices, now, this.vaSettings);
+    if (this.deadlineView?.now !== now) this.deadlineView = new FleetDeadlinesView(this.data.devices, now, this.data.vaSettings);
     return this.deadlineView;
   }
 }

@@ -93,7 +93,7 @@ describe('the controller usage report through a cycle', () => {
     const { emptyLedger } = await import('../../../src/core/sim/ledger.ts');
     const { createCycle, markDownloaded, markUploaded, listCycles } = await import('../../../src/db/cycles.ts');
     const { buildCycleUpload, storeBuilt, previewReconcile, applyReconcile } = await import('../../../src/db/cycle-files.ts');
-    const { lastControllerReport } = await import('../../../src/app/compliance.ts');
+    const { lastControllerReport } = await import('../../../src/core/model/fleet-index.ts');
     const { expand, leaves } = await import('../../../src/core/archive/index.ts');
     const { keys, db } = await fleetOfRouters(3);
     await assignLicences(db, { deviceKeys: keys, virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null }, NOW, 'Ana');
@@ -136,10 +136,10 @@ describe('the controller usage report through a cycle', () => {
 describe('removing a device from the inventory', () => {
   it('keeps its record, releases its licences with the reason, and leaves it out of compliance; it can be put back', async () => {
     const { retireDevice, restoreDevice } = await import('../../../src/db/assignments.ts');
-    const { workspaceCompliance } = await import('../../../src/app/compliance.ts');
+    const { managedCompliance } = await import('../../../src/core/model/fleet-index.ts');
     const { keys, db } = await fleetOfRouters(2);
     await assignLicences(db, { deviceKeys: [keys[0]!], virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null }, NOW, 'Ana');
-    const check = async () => workspaceCompliance(await db.summaries.toArray(), await db.devices.toArray(), await activeAssignments(db), [], NOW)!;
+    const check = async () => managedCompliance({ summaries: await db.summaries.toArray(), devices: await db.devices.toArray(), assignments: await activeAssignments(db), cycles: [] }, NOW)!;
     expect((await check()).causes.map((c) => c.devices)).toEqual([[keys[1]]]);
 
     await expect(retireDevice(db, keys[1]!, NOW, 'Ana', ' ')).rejects.toThrow(/Say why/);

@@ -76,7 +76,6 @@ describe('FleetIndex.entitlements', () => {
   it('counts the inventory against each licence summary, as the Entitlements view did on the page', async () => {
     const { FleetIndex } = await import('../../../src/core/model/fleet-index.ts');
     const { entitlementRows } = await import('../../../src/core/entitlements/summary.ts');
-    const { workspaceCompliance } = await import('../../../src/app/compliance.ts');
     const db = freshDb('entitlements');
     await fillDemo(db, { devices: 120, seed: 'entitlements-view', now: NOW });
     const [devices, summaries] = [await db.devices.toArray(), await db.summaries.toArray()];
@@ -85,7 +84,9 @@ describe('FleetIndex.entitlements', () => {
     index.setData({ devices, files: 1, vaSettings: {}, summaries, assignments: [], cycles: [] }, NOW);
     const got = index.entitlements(NOW);
     for (const s of summaries) expect(got.rows[s.smartAccount]).toEqual(entitlementRows(s, inInventory(devices), NOW));
-    const want = workspaceCompliance(summaries, devices, [], [], NOW);
+    // Compliance as the pure function computes it from the same inputs.
+    const { compliance } = await import('../../../src/core/compliance/compliance.ts');
+    const want = compliance({ summary: summaries[0]!, devices: inInventory(devices), assignments: [], lastSync: null, lastUsageReport: null, now: NOW });
     expect(got.compliance?.compliant).toBe(want?.compliant);
     expect(got.compliance?.causes.map((c) => c.cause)).toEqual(want?.causes.map((c) => c.cause));
   });
