@@ -162,7 +162,9 @@ async function clickThenCatchWriter(page: Page, dbName: string, selector: string
       const until = performance.now() + 60_000;
       try {
         while (performance.now() < until) {
-          const held = await Promise.race([read().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 30))]);
+          // 10 ms: a read of a tiny store answers in 1-3 ms unless a writer holds it; the reconcile's writer (bulk
+          // reads, then a few hundred records with report buckets, schema v8) can be done in well under 100 ms.
+          const held = await Promise.race([read().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10))]);
           if (held) {
             if (cancel) (document.querySelector('[data-testid="cycle-busy"] button') as HTMLButtonElement).click();
             return true;
