@@ -11,6 +11,7 @@ import { describeError } from '../src/core/errors.ts';
 import { FleetIndex, TABLE_SORT_KEYS } from '../src/core/model/fleet-index.ts';
 import { activeAssignments } from '../src/db/assignments.ts';
 import { listCycles } from '../src/db/cycles.ts';
+import { listDevices } from '../src/db/queries.ts';
 import { database } from '../src/db/schema.ts';
 
 const index = new FleetIndex();
@@ -34,7 +35,7 @@ const api: FleetWorkerApi = {
   async open(dbName, onChange, onError) {
     subscription?.unsubscribe();
     const db = database(dbName);
-    const read = () => Promise.all([db.devices.toArray(), db.files.count(), readVaSettings(db), db.summaries.toArray(), activeAssignments(db), listCycles(db)]);
+    const read = () => Promise.all([listDevices(db), db.files.count(), readVaSettings(db), db.summaries.toArray(), activeAssignments(db), listCycles(db)]);
     subscription = liveQuery(read).subscribe({
       next: ([devices, files, vaSettings, summaries, assignments, cycles]) => {
         const snapshot = index.setData({ devices, files, vaSettings, summaries, assignments, cycles }, Date.now());

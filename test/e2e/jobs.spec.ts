@@ -1,25 +1,15 @@
 import { gzip, writeTar } from '../../src/core/archive/index.ts';
-import { writeUsageFile } from '../../src/core/sim/usage-file.ts';
+import { switchUsage } from '../switch-usage.ts';
 import { expect, fixture, importFiles, test, waitForRows } from './fixtures.ts';
 
 const C9300 = fixture('formats', 'rum-save-usage_c9300_standalone.txt');
 
 /** A tar.gz of `count` device files: big enough that importing it takes the worker a few seconds. */
 async function bigArchive(count: number): Promise<Buffer> {
-  const enc = new TextEncoder();
   const files = Array.from({ length: count }, (_, i) => ({
     name: `dev_${i + 1}_1762592000.txt`,
     mtime: 1_762_592_000_000,
-    bytes: enc.encode(
-      writeUsageFile({
-        udi: { pid: 'C9300-24UX', sn: `FCW${String(i).padStart(8, '0')}` },
-        hostname: `sw-${i}`,
-        softwareVersion: '17.12.04',
-        softwareTag: 'regid.2017-05.com.cisco.C9300,v1_727af1d9-6c39-4444-b301-863f81445b72',
-        savedAt: 1_762_592_000_000,
-        reports: [{ reportId: String(1_760_000_000 + i), entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 1, start: 1_760_000_000, end: 1_762_592_000 }],
-      }),
-    ),
+    bytes: switchUsage(i),
   }));
   return Buffer.from(gzip(await writeTar(files)));
 }

@@ -1,23 +1,13 @@
 import { gzip, writeTar } from '../../src/core/archive/index.ts';
-import { writeUsageFile } from '../../src/core/sim/usage-file.ts';
+import { switchUsage } from '../switch-usage.ts';
 import { expect, importFiles, test, waitForRows } from './fixtures.ts';
 
 /** An archive of `count` device files, random serials so that it does not compress to nothing. */
 async function archive(count: number): Promise<Buffer> {
-  const enc = new TextEncoder();
   const files = Array.from({ length: count }, (_, i) => ({
     name: `dev_${i}.txt`,
     mtime: 1_762_592_000_000,
-    bytes: enc.encode(
-      writeUsageFile({
-        udi: { pid: 'C9300-24UX', sn: `FCW${Math.random().toString(36).slice(2, 10).toUpperCase()}` },
-        hostname: `sw-${i}-${Math.random().toString(36).slice(2)}`,
-        softwareVersion: '17.12.04',
-        softwareTag: 'regid.2017-05.com.cisco.C9300,v1_727af1d9-6c39-4444-b301-863f81445b72',
-        savedAt: 1_762_592_000_000,
-        reports: [{ reportId: String(1_760_000_000 + i), entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 1, start: 1_760_000_000, end: 1_762_592_000 }],
-      }),
-    ),
+    bytes: switchUsage(i, { sn: `FCW${Math.random().toString(36).slice(2, 10).toUpperCase()}`, hostname: `sw-${i}-${Math.random().toString(36).slice(2)}` }),
   }));
   return Buffer.from(gzip(await writeTar(files)));
 }

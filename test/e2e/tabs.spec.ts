@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { gzip, writeTar } from '../../src/core/archive/index.ts';
-import { writeUsageFile } from '../../src/core/sim/usage-file.ts';
+import { switchUsage } from '../switch-usage.ts';
 import { expect, fixture, importFiles, test, waitForRows } from './fixtures.ts';
 
 /**
@@ -14,20 +14,10 @@ const C9300 = fixture('formats', 'rum-save-usage_c9300_standalone.txt');
 
 /** A tar.gz of `count` device files with serial numbers of their own (`prefix`), one report each. */
 async function fleetArchive(prefix: string, count: number): Promise<Buffer> {
-  const enc = new TextEncoder();
   const files = Array.from({ length: count }, (_, i) => ({
     name: `dev_${prefix}${i + 1}_1762592000.txt`,
     mtime: 1_762_592_000_000,
-    bytes: enc.encode(
-      writeUsageFile({
-        udi: { pid: 'C9300-24UX', sn: `FC${prefix}${String(i).padStart(8, '0')}` },
-        hostname: `sw-${prefix}-${i}`,
-        softwareVersion: '17.12.04',
-        softwareTag: 'regid.2017-05.com.cisco.C9300,v1_727af1d9-6c39-4444-b301-863f81445b72',
-        savedAt: 1_762_592_000_000,
-        reports: [{ reportId: String(1_760_000_000 + i), entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 1, start: 1_760_000_000, end: 1_762_592_000 }],
-      }),
-    ),
+    bytes: switchUsage(i, { sn: `FC${prefix}${String(i).padStart(8, '0')}`, hostname: `sw-${prefix}-${i}` }),
   }));
   return Buffer.from(gzip(await writeTar(files)));
 }

@@ -33,7 +33,7 @@ export interface FleetQuery {
   showRemoved: boolean;
 }
 
-/** The Fleet table's sortable columns (FleetView.svelte), warmed ahead of a click. */
+/** The Fleet table's sortable columns: FleetView.svelte makes these sortable, and the worker warms their orders. */
 export const TABLE_SORT_KEYS: readonly SortKey[] = ['hostname', 'sn', 'nextDue', 'lastHeard', 'pid', 'virtualAccount', 'policy', 'version', 'role', 'trust'];
 
 export const DEFAULT_QUERY: FleetQuery = { filter: NO_FILTER, sortKey: 'hostname', sortDir: 'asc', showRemoved: false };

@@ -5,8 +5,8 @@ import type { HaRole } from './types.ts';
 
 /**
  * The Fleet table as data: one row per product instance with the values its columns show, filters over them,
- * a fast sort and a CSV export. Pure, so that it is tested in Node and can move into a worker when the fleet
- * outgrows the page (100,000 rows sort here in a few hundred ms: keys are computed once, compared as strings).
+ * a fast sort and a CSV export. Pure, so that it is tested in Node; the fleet worker runs it (fleet-index.ts), so
+ * 100,000 rows are sorted there, not on the page (keys are computed once, compared as strings).
  */
 
 export interface FleetRow {

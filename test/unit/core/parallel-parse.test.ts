@@ -2,26 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { PARALLEL_MIN, type LeafToParse, analyseFile, readUsageLeaves } from '../../../src/core/analyse.ts';
 import { gzip, writeTar } from '../../../src/core/archive/index.ts';
 import { packLeaves, unpackLeaves } from '../../../src/core/parallel.ts';
-import { writeUsageFile } from '../../../src/core/sim/usage-file.ts';
+import { switchUsage } from '../../switch-usage.ts';
 
 const encoder = new TextEncoder();
 
-function usage(i: number): Uint8Array {
-  return encoder.encode(
-    writeUsageFile({
-      udi: { pid: 'C9300-24UX', sn: `FCW${String(i).padStart(8, '0')}` },
-      hostname: `sw-${i}`,
-      softwareVersion: '17.12.04',
-      softwareTag: 'regid.2017-05.com.cisco.C9300,v1_727af1d9-6c39-4444-b301-863f81445b72',
-      savedAt: 1_762_592_000_000,
-      reports: [{ reportId: String(1_760_000_000 + i), entitlementTag: 'regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53', count: 1, start: 1_760_000_000, end: 1_762_592_000 }],
-    }),
-  );
-}
-
 /** An archive of N usage files, two of them broken (one in each half), and a text file of another kind. */
 async function archive(n: number): Promise<Uint8Array> {
-  const files = Array.from({ length: n }, (_, i) => ({ name: `dev_${i}.txt`, bytes: usage(i), mtime: 0 }));
+  const files = Array.from({ length: n }, (_, i) => ({ name: `dev_${i}.txt`, bytes: switchUsage(i), mtime: 0 }));
   files[10]!.bytes = files[10]!.bytes.subarray(0, 300);
   files[n - 5]!.bytes = files[n - 5]!.bytes.subarray(0, 400);
   files.push({ name: 'notes.txt', bytes: encoder.encode('Device#show license summary\nLicense Usage:\n'), mtime: 0 });

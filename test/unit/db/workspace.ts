@@ -1,5 +1,4 @@
 import { type ReportBucket, allReportSets } from '../../../src/db/reports.ts';
-import { deviceReports } from '../../../src/db/queries.ts';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { candidates, cycleDevices, presetSelection } from '../../../src/core/cycle/choose.ts';
 import { udiKey } from '../../../src/core/model/udi.ts';
