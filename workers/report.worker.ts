@@ -13,6 +13,7 @@ import { inInventory } from '../src/core/model/fleet.ts';
 import { applyReconcile, buildCycleUpload, exportHandBack, previewReconcile, storeBuilt, type AckUpload } from '../src/db/cycle-files.ts';
 import { listCycles } from '../src/db/cycles.ts';
 import { database } from '../src/db/schema.ts';
+import { listDevices } from '../src/db/queries.ts';
 import { allReportSets } from '../src/db/reports.ts';
 
 
@@ -23,7 +24,7 @@ async function read(files: AckInput[]): Promise<AckUpload[]> {
 const api: ReportWorkerApi = {
   async candidates(dbName, now, settings) {
     const db = database(dbName);
-    const [all, reports, cycles] = await Promise.all([db.devices.toArray(), allReportSets(db.reportSets), listCycles(db)]);
+    const [all, reports, cycles] = await Promise.all([listDevices(db), allReportSets(db.reportSets), listCycles(db)]);
     const devices = inInventory(all);
     const byKey = new Map(reports.map((r) => [r.key, r.reports]));
     const deadlines = fleetDeadlines(devices, now, settings);
@@ -31,7 +32,7 @@ const api: ReportWorkerApi = {
   },
   async authCandidates(dbName) {
     const db = database(dbName);
-    const [all, cycles] = await Promise.all([db.devices.toArray(), listCycles(db)]);
+    const [all, cycles] = await Promise.all([listDevices(db), listCycles(db)]);
     const devices = inInventory(all);
     const list = authCandidates(devices, cycles);
     const byKey = new Map(devices.map((d) => [d.key, d]));

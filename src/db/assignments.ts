@@ -1,6 +1,7 @@
 import { type AssignRequest, type Assignment, type RuleFinding, type RuleSettings, assign, release } from '../core/compliance/assignments.ts';
 import type { StoredSummary } from '../core/entitlements/summary.ts';
 import type { ProductInstance } from '../core/model/fleet.ts';
+import { DeviceSets } from './devices.ts';
 import type { WorkbenchDb } from './schema.ts';
 
 /**
@@ -37,10 +38,8 @@ let counter = 0;
 const newId = () => `a-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export async function assignLicences(db: WorkbenchDb, req: AssignRequest, at: number, by: string): Promise<{ assigned: Assignment[]; findings: RuleFinding[] }> {
-  return db.transaction('rw', [db.assignments, db.devices, db.summaries, db.kv, db.events], async () => {
-    const found = await db.devices.bulkGet(req.deviceKeys);
-    const devices = new Map<string, ProductInstance>();
-    for (const d of found) if (d) devices.set(d.key, d);
+  return db.transaction('rw', [db.assignments, db.deviceSets, db.summaries, db.kv, db.events], async () => {
+    const devices: Map<string, ProductInstance> = await new DeviceSets(db.deviceSets).get(req.deviceKeys);
     const [summaries, active, settings] = await Promise.all([db.summaries.toArray(), activeAssignments(db), readRuleSettings(db)]);
     const out = assign(req, { devices, summary: summaryFor(summaries, req.virtualAccount), active, settings, now: at }, at, by, newId);
     if (out.assignments.length) {
@@ -59,10 +58,11 @@ export async function assignLicences(db: WorkbenchDb, req: AssignRequest, at: nu
 export async function retireDevice(db: WorkbenchDb, key: string, at: number, by: string, reason: string): Promise<Assignment[]> {
   const why = reason.trim();
   if (!why) throw new Error('Say why the device leaves the inventory: the reason stays in its history');
-  return db.transaction('rw', [db.devices, db.assignments, db.events], async () => {
-    const d = await db.devices.get(key);
+  return db.transaction('rw', [db.deviceSets, db.assignments, db.events], async () => {
+    const devices = new DeviceSets(db.deviceSets);
+    const d = await devices.one(key);
     if (!d) throw new Error(`There is no device ${key}`);
-    await db.devices.put({ ...d, retired: { at, by, reason: why } });
+    await devices.put([{ ...d, retired: { at, by, reason: why } }]);
     const active = (await activeAssignments(db)).filter((a) => a.deviceKey === key);
     const released = release(active, active.map((a) => a.id), at, by, `removed from the inventory: ${why}`);
     if (released.length) await db.assignments.bulkPut(released);
@@ -73,10 +73,11 @@ export async function retireDevice(db: WorkbenchDb, key: string, at: number, by:
 
 /** Puts a removed device back in the inventory (its released licences stay released: assign them again). */
 export async function restoreDevice(db: WorkbenchDb, key: string, at: number, by: string): Promise<void> {
-  await db.transaction('rw', [db.devices, db.events], async () => {
-    const d = await db.devices.get(key);
+  await db.transaction('rw', [db.deviceSets, db.events], async () => {
+    const devices = new DeviceSets(db.deviceSets);
+    const d = await devices.one(key);
     if (!d?.retired) return;
-    await db.devices.put({ ...d, retired: null });
+    await devices.put([{ ...d, retired: null }]);
     await db.events.add({ at, type: 'assignment', file: null, message: `Put ${d.hostname?.value ?? key} back in the inventory (by ${by})` });
   });
 }

@@ -25,9 +25,10 @@ import { describeError, formatBytes } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { APP_NAME, APP_VERSION } from '../core/version.ts';
 import { storeAnalysis } from './import.ts';
+import { allDevices } from './devices.ts';
 import { isJournalKey } from './journal.ts';
 import { isQuotaError, quotaMessage } from './quota.ts';
-import { RETIRED_TABLES, SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type TableName, type WorkbenchDb } from './schema.ts';
+import { RETIRED_TABLES, SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type WorkbenchDb } from './schema.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 
 /**
@@ -60,7 +61,7 @@ const MAX_ENTRY_BYTES = 1024 * MiB;
 const READ_PAGE = 2000;
 
 interface Part {
-  table: TableName;
+  table: string;
   path: string;
   bytes: Uint8Array;
 }
@@ -80,7 +81,10 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
     return { $blob: blobs.length - 1, type: blob.type, size: blob.size };
   };
   await db.transaction('r', TABLES.map((t) => db.table(t)), async () => {
-    for (const table of TABLES) {
+    for (const stored of TABLES) {
+      // Devices are written one per line, as before schema v9 kept them, whatever buckets hold them here: a
+      // backup stays readable device by device, and a restore rebuilds the buckets (RETIRED_TABLES).
+      const table = stored === 'deviceSets' ? 'devices' : stored;
       let lines: string[] = [];
       let size = 0;
       let n = 0;
@@ -90,24 +94,31 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
         lines = [];
         size = 0;
       };
-      // Pages of records by primary key (getAll under the hood): a cursor over every record took about 1.6× as
-      // long in Chromium (bench). All tables have one plain inline key.
-      const t = db.table(table);
-      const keyPath = t.schema.primKey.keyPath as string;
-      let after: IndexableType | undefined;
-      for (;;) {
-        const page = await (after === undefined ? t.orderBy(':id') : t.where(':id').above(after)).limit(READ_PAGE).toArray();
-        for (const record of page) {
-          // A job's journal record (db/journal.ts) belongs to the page running it, not to the workspace's data.
-          if (table === 'kv' && isJournalKey((record as { key: string }).key)) continue;
-          const line = encodeRecord(record, table, blobRef);
-          lines.push(line);
-          size += line.length;
-          n++;
-          if (lines.length >= PART_RECORDS || size >= PART_BYTES) close();
+      const add = (record: unknown) => {
+        const line = encodeRecord(record, table, blobRef);
+        lines.push(line);
+        size += line.length;
+        n++;
+        if (lines.length >= PART_RECORDS || size >= PART_BYTES) close();
+      };
+      if (stored === 'deviceSets') {
+        for (const d of await allDevices(db.deviceSets)) add(d);
+      } else {
+        // Pages of records by primary key (getAll under the hood): a cursor over every record took about 1.6× as
+        // long in Chromium (bench). All tables have one plain inline key.
+        const t = db.table(stored);
+        const keyPath = t.schema.primKey.keyPath as string;
+        let after: IndexableType | undefined;
+        for (;;) {
+          const page = await (after === undefined ? t.orderBy(':id') : t.where(':id').above(after)).limit(READ_PAGE).toArray();
+          for (const record of page) {
+            // A job's journal record (db/journal.ts) belongs to the page running it, not to the workspace's data.
+            if (stored === 'kv' && isJournalKey((record as { key: string }).key)) continue;
+            add(record);
+          }
+          if (page.length < READ_PAGE) break;
+          after = (page[page.length - 1] as Record<string, IndexableType>)[keyPath];
         }
-        if (page.length < READ_PAGE) break;
-        after = (page[page.length - 1] as Record<string, IndexableType>)[keyPath];
       }
       close();
       counts[table] = n;
@@ -307,9 +318,9 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
       }
       for (const [table, records] of retired) {
         const { into, convert } = RETIRED_TABLES[table]!;
-        const converted = convert(records);
-        await db.table(into).bulkPut(converted);
-        counts[into] = (counts[into] ?? 0) + converted.length;
+        await db.table(into).bulkPut(convert(records));
+        // Counted as the backup counts them (devices, report sets), not as the records that now hold them.
+        counts[table] = records.length;
       }
       for (const v of SCHEMA_VERSIONS) if (v.version > manifest.schemaVersion && v.upgrade) await v.upgrade(tx);
       await db.kv.put({ key: LAST_BACKUP_KEY, value: { at: Date.parse(manifest.createdAt), name, sha256: contents.sha256, bytes: bytes.length, restoredAt: options.now } satisfies LastBackup });
@@ -327,7 +338,7 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
  * turned into the Blobs read before them (with their MIME type); `done` counts the bytes read so far. The one
  * reader of a backup's contents for restore and merge, synchronous so that a restore can write as it reads.
  */
-function* verifiedEntries(bytes: Uint8Array): Generator<{ part: { table: TableName; records: unknown[] } | null; done: number }> {
+function* verifiedEntries(bytes: Uint8Array): Generator<{ part: { table: string; records: unknown[] } | null; done: number }> {
   const blobs = new Map<number, Blob>();
   const blobOf = (ref: BlobRef) => {
     const stored = blobs.get(ref.$blob)!;
@@ -339,7 +350,7 @@ function* verifiedEntries(bytes: Uint8Array): Generator<{ part: { table: TableNa
     const blob = BLOB_PATH.exec(entry.name);
     if (blob) blobs.set(Number(blob[1]), new Blob([entry.data as Uint8Array<ArrayBuffer>]));
     const part = PART_PATH.exec(entry.name);
-    yield { part: part ? { table: part[1]! as TableName, records: partLines(entry.data).map((line) => decodeRecord(line, blobOf)) } : null, done };
+    yield { part: part ? { table: part[1]!, records: partLines(entry.data).map((line) => decodeRecord(line, blobOf)) } : null, done };
   }
 }
 

@@ -12,8 +12,8 @@ import { checkReconcilable, heldReports, load, save } from './cycles.ts';
 import { findFile } from './import.ts';
 import { fileBlob } from './queries.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
-import { getExisting } from './bulk.ts';
 import { ReportSets } from './reports.ts';
+import { DeviceSets } from './devices.ts';
 
 /**
  * The reporting cycle's heavy steps (issue 6): building an upload from stored archives, reading and applying what
@@ -63,7 +63,7 @@ async function buildControllerReport(db: WorkbenchDb, cycle: Cycle, now: number)
   if (earlier.length) from = earlier.reduce((a, b) => Math.max(a, b));
   else for (const a of all) from = Math.min(from, a.assignedAt);
   const keys = [...new Set(all.map((a) => a.deviceKey))];
-  const devices = await getExisting(db.devices, keys);
+  const devices = await new DeviceSets(db.deviceSets).get(keys);
   const report = await writeControllerReport({ smartAccount: cycle.smartAccount, assignments: all, devices, period: { from, to: now }, now });
   return { name: report.name, bytes: report.bytes, devices: [], verbatim: 0, composed: 0, controller: { reportId: report.reportId, virtualAccounts: report.virtualAccounts, assignments: report.assignments } };
 }
@@ -149,7 +149,7 @@ export async function previewReconcile(db: WorkbenchDb, id: string, uploads: rea
  */
 export async function applyReconcile(db: WorkbenchDb, id: string, uploads: readonly AckUpload[], at: number, by: string): Promise<ReconcilePreview & { cycle: Cycle }> {
   const read = await readInputs(uploads);
-  return db.transaction('rw', [db.cycles, db.files, db.fileBytes, db.devices, db.reportSets, db.events], async () => {
+  return db.transaction('rw', [db.cycles, db.files, db.fileBytes, db.deviceSets, db.reportSets, db.events], async () => {
     const cycle = await load(db, id);
     checkReconcilable(cycle);
     const fresh = read.inputs.filter((i) => !cycle.acks.some((a) => a.sha256 === i.file.sha256));
@@ -160,7 +160,8 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
     }
     const keys = [...new Set(plan.matched.map((m) => m.deviceKey).filter(Boolean))];
     const reportSets = new ReportSets(db.reportSets);
-    const [deviceMap, reportMap] = await Promise.all([getExisting(db.devices, keys), reportSets.read(keys)]);
+    const deviceSets = new DeviceSets(db.deviceSets);
+    const [deviceMap, reportMap] = await Promise.all([deviceSets.get(keys), reportSets.read(keys)]);
     const used: CycleFileRef[] = [];
     let acknowledged = 0;
     for (const input of fresh) {
@@ -189,7 +190,7 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
         await db.events.add({ at, type: 'import', file: input.file.sha256, message: `Imported ${input.file.name} (${KIND_LABELS[input.kind]}) into cycle ${cycle.number}: ${mine.length} device${mine.length === 1 ? '' : 's'}, ${merged.acknowledged} report${merged.acknowledged === 1 ? '' : 's'} acknowledged` });
       }
     }
-    await db.devices.bulkPut([...deviceMap.values()]);
+    await deviceSets.put([...deviceMap.values()]);
     await reportSets.write([...reportMap.values()]);
     const devices = withAcks(cycle, plan, at);
     const acks = [...cycle.acks, ...used];

@@ -11,6 +11,7 @@ import { udiKey } from '../core/model/udi.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 import { getExisting } from './bulk.ts';
 import { ReportSets } from './reports.ts';
+import { DeviceSets, allDevices } from './devices.ts';
 
 export interface ImportSummary {
   devices: number;
@@ -64,7 +65,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     if (broken) throw new ImportError('invalid', [analysis.name, ...broken.path], `cannot be read (${broken.note}): a licence summary is imported whole or not at all`);
     if (licenceSummary.licenses.length === 0 && licenceSummary.devices.length === 0 && licenceSummary.virtualAccounts.length === 0) throw new ImportError('invalid', [analysis.name], `holds no licence and no device the workbench can read as a CSSM licence summary${licenceSummary.warnings[0] ? ` (${licenceSummary.warnings[0]})` : ''}`);
   }
-  return db.transaction('rw', [db.files, db.fileBytes, db.devices, db.reportSets, db.events, db.cli, db.summaries, db.assignments], async () => {
+  return db.transaction('rw', [db.files, db.fileBytes, db.deviceSets, db.reportSets, db.events, db.cli, db.summaries, db.assignments], async () => {
     const earlier = await db.files.get(analysis.sha256);
     if (earlier) return { status: 'duplicate' as const, file: earlier };
 
@@ -72,11 +73,11 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     // An HA set shares its host name: its active (the one that prints the set's output) is the device meant.
     const hostKeys = new Map<string, string[]>();
     if (hosts.size) {
-      await db.devices.each((d) => {
+      for (const d of await allDevices(db.deviceSets)) {
         const h = d.hostname?.value.toLowerCase();
         const follower = d.ha?.value.role === 'standby' || d.ha?.value.role === 'member';
         if (h && hosts.has(h) && !follower) hostKeys.set(h, [...(hostKeys.get(h) ?? []), d.key]);
-      });
+      }
       for (const ks of hostKeys.values()) if (ks.length === 1) cliKeys.add(ks[0]!);
     }
     const acked = ackKeys(analysis.other.acks);
@@ -84,7 +85,8 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests), ...summaryKeys])];
     const reportKeys = [...new Set([...keys.reporters, ...acked])];
     const reportSets = new ReportSets(db.reportSets);
-    const [deviceMap, reportMap, cliMap] = await Promise.all([getExisting(db.devices, deviceKeys), reportSets.read(reportKeys), getExisting(db.cli, cliKeys)]);
+    const deviceSets = new DeviceSets(db.deviceSets);
+    const [deviceMap, reportMap, cliMap] = await Promise.all([deviceSets.get(deviceKeys), reportSets.read(reportKeys), getExisting(db.cli, cliKeys)]);
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);
     // Trust-code requests travel in usage files (17.7.1+): recorded so the device panel can follow them.
@@ -181,7 +183,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     };
     await db.fileBytes.add({ sha256: analysis.sha256, blob });
     await db.files.add(file);
-    await db.devices.bulkPut([...devicesOut.values()]);
+    await deviceSets.put([...devicesOut.values()]);
     await reportSets.write([...reportsOut.values()]);
     if (cli.records.length) await db.cli.bulkPut(cli.records);
     await db.events.add({

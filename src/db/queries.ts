@@ -2,13 +2,20 @@ import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { StoredReport } from '../core/model/fleet.ts';
 import type { StoredFile, WorkbenchDb } from './schema.ts';
 import { ReportSets } from './reports.ts';
+import { DeviceSets, allDevices, deviceCount } from './devices.ts';
 
 export function listFiles(db: WorkbenchDb): Promise<StoredFile[]> {
   return db.files.orderBy('importedAt').reverse().toArray();
 }
 
+/** One device, if the workspace has it. */
+export function getDevice(db: WorkbenchDb, key: string) {
+  return new DeviceSets(db.deviceSets).one(key);
+}
+
+/** Every device, in key order. */
 export function listDevices(db: WorkbenchDb) {
-  return db.devices.toArray();
+  return allDevices(db.deviceSets);
 }
 
 export async function deviceReports(db: WorkbenchDb, key: string): Promise<StoredReport[]> {
@@ -20,7 +27,7 @@ export async function fileBlob(db: WorkbenchDb, sha256: string): Promise<Blob | 
 }
 
 export async function counts(db: WorkbenchDb): Promise<{ files: number; devices: number }> {
-  const [files, devices] = await Promise.all([db.files.count(), db.devices.count()]);
+  const [files, devices] = await Promise.all([db.files.count(), deviceCount(db.deviceSets)]);
   return { files, devices };
 }
 

@@ -20,14 +20,19 @@ export interface ReportBucket {
 
 export const REPORT_BUCKETS = 4096;
 
-/** The bucket of a device key: FNV-1a of its UTF-16 code units, as `r` and three hex digits. */
-export function bucketOf(deviceKey: string): string {
+/** FNV-1a of a string's UTF-16 code units: a stable spread of device keys over buckets. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < deviceKey.length; i++) {
-    h ^= deviceKey.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return `r${((h >>> 0) % REPORT_BUCKETS).toString(16).padStart(3, '0')}`;
+  return h >>> 0;
+}
+
+/** The bucket of a device key's report sets: `r` and three hex digits. */
+export function bucketOf(deviceKey: string): string {
+  return `r${(fnv1a(deviceKey) % REPORT_BUCKETS).toString(16).padStart(3, '0')}`;
 }
 
 /** Groups report sets into their buckets (the v8 upgrade, and a restore of a backup written before v8). */

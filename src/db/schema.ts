@@ -8,6 +8,7 @@ import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
 import { usageHistory } from '../core/policy/usage.ts';
 import { type ReportBucket, bucketise } from './reports.ts';
+import { type DeviceSetRecord, bucketiseDevices } from './devices.ts';
 
 /** An imported original file: what it is and what was learned from it. Its bytes live in `fileBytes`. */
 export interface StoredFile {
@@ -79,7 +80,8 @@ export interface LogEvent {
 export interface WorkbenchTables {
   files: EntityTable<StoredFile, 'sha256'>;
   fileBytes: EntityTable<StoredBytes, 'sha256'>;
-  devices: EntityTable<ProductInstance, 'key'>;
+  /** The devices, in buckets of many devices with a directory of which holds which (src/db/devices.ts; schema v9). */
+  deviceSets: EntityTable<DeviceSetRecord, 'key'>;
   /** Each device's RUM reports, in buckets of many devices (src/db/reports.ts; schema v8). */
   reportSets: EntityTable<ReportBucket, 'key'>;
   events: EntityTable<LogEvent, 'id'>;
@@ -156,13 +158,19 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     stores: {},
     upgrade: async (tx) => {
       const reports = new Map((await reportSetsOf(tx)).map((r) => [r.key, r.reports]));
-      await tx
-        .table<ProductInstance, string>('devices')
-        .toCollection()
-        .modify((d) => {
-          const list = reports.get(d.key);
-          if (list && !d.usage) d.usage = usageHistory(list);
-        });
+      const fill = (d: ProductInstance) => {
+        const list = reports.get(d.key);
+        if (list && !d.usage) d.usage = usageHistory(list);
+      };
+      // A restore of an older backup has no `devices` table: its devices were bucketed as the backup was read.
+      if (hasStore(tx, 'devices')) await tx.table<ProductInstance, string>('devices').toCollection().modify(fill);
+      else
+        await tx
+          .table<DeviceSetRecord, string>('deviceSets')
+          .toCollection()
+          .modify((r) => {
+            if ('devices' in r && Array.isArray(r.devices)) r.devices.forEach(fill);
+          });
     },
   },
   // v5 (issue 6): reporting cycles and the files the workbench wrote for them. New tables only.
@@ -182,6 +190,15 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
       if (hasStore(tx, 'reports')) await tx.table<ReportBucket, string>('reportSets').bulkPut(bucketise(await reportSetsOf(tx)));
     },
   },
+  // v9 (issue 9): devices move from one record each (`devices`) to buckets of up to 32 (`deviceSets`), for the
+  // same reason: at 100,000 devices they were ~10 s of an import's storing and most of opening the Fleet view.
+  {
+    version: 9,
+    stores: { deviceSets: 'key', devices: null },
+    upgrade: async (tx) => {
+      if (hasStore(tx, 'devices')) await tx.table<DeviceSetRecord, string>('deviceSets').bulkPut(bucketiseDevices(await tx.table<ProductInstance, string>('devices').toArray()));
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]!.version;
@@ -195,6 +212,8 @@ export const TABLES = [...new Set(SCHEMA_VERSIONS.flatMap((v) => Object.keys(v.s
  */
 export const RETIRED_TABLES: Readonly<Record<string, { into: TableName; convert: (records: unknown[]) => unknown[] }>> = {
   reports: { into: 'reportSets', convert: (records) => bucketise(records as DeviceReports[]) },
+  // Backups list devices one per line whatever the schema (backup.ts): the buckets are rebuilt as they are read.
+  devices: { into: 'deviceSets', convert: (records) => bucketiseDevices(records as ProductInstance[]) },
 };
 
 /**

@@ -23,6 +23,7 @@ import { decodeRecord } from '../../src/core/backup/format.ts';
 import { gzipTarEntries } from '../../src/core/backup/tar-stream.ts';
 import { restoreBackup, verifyBackup, writeBackup } from '../../src/db/backup.ts';
 import { storeAnalysis } from '../../src/db/import.ts';
+import { deviceCount } from '../../src/db/devices.ts';
 import { SCHEMA_VERSIONS, TABLES, openWorkbenchDb, type WorkbenchDb } from '../../src/db/schema.ts';
 
 const NOW = Date.UTC(2026, 10, 20, 9);
@@ -105,6 +106,7 @@ export async function backupNodeFigures(archive: Uint8Array, archiveName: string
   log(`node: workspace of ${devices} devices stored in ${Math.round(setupMs)} ms`);
   const counts: Record<string, number> = {};
   for (const t of TABLES) counts[t] = await db.table(t).count();
+  counts.devices = await deviceCount(db.deviceSets);
   if (counts.devices !== devices) throw new Error(`benchmark workspace holds ${counts.devices} devices`);
 
   // IndexedDB's own part: every table read in one transaction (what the snapshot reads), records as objects.
@@ -592,6 +594,11 @@ export async function backupBrowserFigures(browser: Browser, base: string, archi
             q.onsuccess = () => r(q.result);
           });
         }
+        // Devices live in buckets (schema v9): their count is the bookkeeping record's.
+        out.devices = await new Promise<number>((r) => {
+          const q = db.transaction('deviceSets').objectStore('deviceSets').get('~meta');
+          q.onsuccess = () => r((q.result as { devices?: number } | undefined)?.devices ?? 0);
+        });
         db.close();
         return JSON.stringify(out);
       }),

@@ -55,7 +55,8 @@ async function stored(page: Page, dbName: string) {
     const out = {
       files: (await all<{ name: string }>('files')).map((f) => f.name).sort(),
       fileBytes: (await all('fileBytes')).length,
-      devices: (await all('devices')).length,
+      // Devices live in buckets with a directory (schema v9, src/db/devices.ts): counted in the buckets themselves.
+      devices: (await all<{ key: string; devices?: unknown[] }>('deviceSets')).reduce((n, r) => n + (r.key.startsWith('d') ? r.devices!.length : 0), 0),
       reports: reports.reduce((n, r) => n + r.reports.length, 0),
       acknowledged: reports.reduce((n, r) => n + r.reports.filter((x) => x.acknowledgedBy).length, 0),
       cycles: (await all<{ number: number; state: string; audit: unknown[]; acks: unknown[] }>('cycles')).map((c) => ({ number: c.number, state: c.state, audit: c.audit.length, acks: c.acks.length })),

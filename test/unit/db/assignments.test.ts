@@ -6,6 +6,8 @@ import { writeUsageFile } from '../../../src/core/sim/usage-file.ts';
 import { activeAssignments, assignLicences, readRuleSettings, releaseAssignments, writeRuleSettings } from '../../../src/db/assignments.ts';
 import { storeAnalysis } from '../../../src/db/import.ts';
 import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
+import { listDevices, getDevice } from '../../../src/db/queries.ts';
+import { deviceCount } from '../../../src/db/devices.ts';
 
 let counter = 0;
 const NOW = Date.UTC(2026, 10, 20, 9);
@@ -35,7 +37,7 @@ async function fleetOfRouters(n: number): Promise<{ db: WorkbenchDb; keys: strin
 describe('licence assignments in the store', () => {
   it('assigns what the rules allow, refuses the rest with the rule, releases with history, and compliance follows', async () => {
     const { db, keys } = await fleetOfRouters(4);
-    const state = async () => compliance({ summary: (await db.summaries.toArray())[0]!, devices: await db.devices.toArray(), assignments: await activeAssignments(db), lastSync: null, lastUsageReport: null, now: NOW });
+    const state = async () => compliance({ summary: (await db.summaries.toArray())[0]!, devices: await listDevices(db), assignments: await activeAssignments(db), lastSync: null, lastUsageReport: null, now: NOW });
     expect((await state()).causes.map((c) => c.cause)).toEqual(['devices-without-licence']);
 
     // 1000 Mbps without HSEC: every device refused, nothing written.
@@ -112,7 +114,7 @@ describe('the controller usage report through a cycle', () => {
     await markUploaded(db, cycle.id, NOW + 3, NOW + 3, 'Ana');
     const pending = lastControllerReport(await listCycles(db));
     expect(pending).toEqual({ generatedAt: NOW + 1, acknowledgedAt: null });
-    const state = async (now: number) => compliance({ summary: (await db.summaries.toArray())[0]!, devices: await db.devices.toArray(), assignments: await activeAssignments(db), lastSync: null, lastUsageReport: lastControllerReport(await listCycles(db)), now });
+    const state = async (now: number) => compliance({ summary: (await db.summaries.toArray())[0]!, devices: await listDevices(db), assignments: await activeAssignments(db), lastSync: null, lastUsageReport: lastControllerReport(await listCycles(db)), now });
     expect((await state(NOW + 49 * 3_600_000)).causes.map((c) => c.cause)).toContain('usage-report-unacknowledged');
 
     const answer = await simulateCssm(built.name, built.bytes, emptyLedger({ name: 'ACME', id: '1' }, ['WAN']), { now: NOW + 4 });
@@ -139,7 +141,7 @@ describe('removing a device from the inventory', () => {
     const { managedCompliance } = await import('../../../src/core/model/fleet-index.ts');
     const { keys, db } = await fleetOfRouters(2);
     await assignLicences(db, { deviceKeys: [keys[0]!], virtualAccount: 'WAN', tag: TAG, billing: 'prepaid', msla: false, subscriptionId: null }, NOW, 'Ana');
-    const check = async () => managedCompliance({ summaries: await db.summaries.toArray(), devices: await db.devices.toArray(), assignments: await activeAssignments(db), cycles: [] }, NOW)!;
+    const check = async () => managedCompliance({ summaries: await db.summaries.toArray(), devices: await listDevices(db), assignments: await activeAssignments(db), cycles: [] }, NOW)!;
     expect((await check()).causes.map((c) => c.devices)).toEqual([[keys[1]]]);
 
     await expect(retireDevice(db, keys[1]!, NOW, 'Ana', ' ')).rejects.toThrow(/Say why/);
@@ -150,11 +152,11 @@ describe('removing a device from the inventory', () => {
     const released = await retireDevice(db, keys[0]!, NOW + 1, 'Ben', 'decommissioned');
     expect(released).toEqual([expect.objectContaining({ deviceKey: keys[0], releasedBy: 'Ben', releaseReason: 'removed from the inventory: decommissioned' })]);
     expect(await activeAssignments(db)).toEqual([]);
-    expect((await db.devices.get(keys[0]!))!.retired).toEqual({ at: NOW + 1, by: 'Ben', reason: 'decommissioned' });
-    expect(await db.devices.count()).toBe(2);
+    expect((await getDevice(db, keys[0]!))!.retired).toEqual({ at: NOW + 1, by: 'Ben', reason: 'decommissioned' });
+    expect(await deviceCount(db.deviceSets)).toBe(2);
 
     await restoreDevice(db, keys[1]!, NOW + 2, 'Ana');
-    expect((await db.devices.get(keys[1]!))!.retired).toBeNull();
+    expect((await getDevice(db, keys[1]!))!.retired).toBeNull();
     expect((await check()).causes.map((c) => c.cause)).toEqual(['devices-without-licence']);
   });
 });

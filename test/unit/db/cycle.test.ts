@@ -1,5 +1,5 @@
 import { allReportSets } from '../../../src/db/reports.ts';
-import { deviceReports } from '../../../src/db/queries.ts';
+import { deviceReports, listDevices, getDevice } from '../../../src/db/queries.ts';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseFile } from '../../../src/core/analyse.ts';
@@ -42,7 +42,7 @@ async function loadFleet(db: WorkbenchDb, fleet: SimFleet): Promise<void> {
 async function snapshot(db: WorkbenchDb) {
   return {
     files: await db.files.toArray(),
-    devices: await db.devices.toArray(),
+    devices: await listDevices(db),
     reports: await allReportSets(db.reportSets),
     cycles: await db.cycles.toArray(),
     events: await db.events.count(),
@@ -51,7 +51,7 @@ async function snapshot(db: WorkbenchDb) {
 
 /** A cycle for every device of one Virtual Account with something to upload, built, downloaded and uploaded. */
 async function uploadedCycle(db: WorkbenchDb, fleet: SimFleet, va: string) {
-  const devices = await db.devices.toArray();
+  const devices = await listDevices(db);
   const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
   const deadlines = fleetDeadlines(devices, NOW);
   const inVa = new Set(fleet.units.filter((u) => u.virtualAccount === va).flatMap((u) => u.members.map((m) => udiKey(m.udi))));
@@ -132,13 +132,13 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
     expect(applied.cycle.state).toBe('reconciled');
     expect(applied.cycle.audit.map((a) => a.step).slice(-2)).toEqual(['ack-imported', 'reconciled']);
     const sha = applied.files[0]!.sha256;
-    const after = fleetDeadlines(await db.devices.toArray(), NOW + 2 * DAY);
+    const after = fleetDeadlines(await listDevices(db), NOW + 2 * DAY);
     const was = new Map(deadlines.results.map((r) => [r.key, r]));
     let moved = 0;
     for (const d of applied.cycle.devices) {
       expect(d.ack).toMatchObject({ file: sha, via: 'udi', at: ackAt });
       expect(d.ack!.name).toBe(`ACK_${d.uploadFile}`);
-      const device = (await db.devices.get(d.key))!;
+      const device = (await getDevice(db, d.key))!;
       expect(device.lastAckReceived).toMatchObject({ value: ackAt, file: sha });
       const reports = (await deviceReports(db, d.key)).filter((r) => d.reportIds.includes(r.reportId));
       expect(reports.every((r) => r.acknowledgedBy?.file === sha)).toBe(true);
@@ -202,7 +202,7 @@ describe('reporting cycle: the full loop against the simulated CSSM (1,000 devic
   }, 60_000);
 
   it('leaves already uploaded reports out of the next cycle and says so', async () => {
-    const devices = await db.devices.toArray();
+    const devices = await listDevices(db);
     const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
     const cycles = await listCycles(db);
     const list = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles });
@@ -270,7 +270,7 @@ describe('reporting cycle: mismatches are shown and nothing is written', () => {
   it('refuses steps out of order, keeps abandoned cycles with their reason, and a partial ACK can be closed', async () => {
     const db = freshDb();
     await loadFleet(db, fleet);
-    const devices = await db.devices.toArray();
+    const devices = await listDevices(db);
     const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
     const list = candidates({ devices, reportsOf: (k) => reports.get(k) ?? [], deadlines: new Map(), cycles: [] });
     const picked = cycleDevices(list, new Set(list.filter((c) => c.unreported.length).slice(0, 2).map((c) => c.key)));
@@ -342,13 +342,13 @@ describe('authorization cycle: a SLAC request through the same machinery', () =>
     const key = udiKey(unit.members[0]!.udi);
     const db = freshDb();
     await loadFleet(db, fleet);
-    const lastAckBefore = (await db.devices.get(key))!.lastAckReceived ?? null;
+    const lastAckBefore = (await getDevice(db, key))!.lastAckReceived ?? null;
     const request = encoder.encode(slacRequestOf(fleet, unit));
     const stored = await storeAnalysis(db, await analyseFile('hsec_request.txt', request), new Blob([request]), NOW);
     expect(stored).toMatchObject({ status: 'imported', summary: { authRequests: 1 } });
-    expect((await db.devices.get(key))!.authRequests).toEqual([expect.objectContaining({ kind: 'request', file: stored.file.sha256, entry: [], fileName: 'hsec_request.txt' })]);
+    expect((await getDevice(db, key))!.authRequests).toEqual([expect.objectContaining({ kind: 'request', file: stored.file.sha256, entry: [], fileName: 'hsec_request.txt' })]);
 
-    const list = authCandidates(await db.devices.toArray(), []);
+    const list = authCandidates(await listDevices(db), []);
     expect(list.map((c) => c.key)).toEqual([key]);
     await expect(createCycle(db, { kind: 'authorization', smartAccount: null, virtualAccount: unit.virtualAccount, mode: 'bundle', devices: authCycleDevices(list, new Set([key])) }, NOW, 'Ana')).rejects.toThrow(/one file, or one file per device/);
     const cycle = await createCycle(db, { kind: 'authorization', smartAccount: null, virtualAccount: unit.virtualAccount, mode: 'single', devices: authCycleDevices(list, new Set([key])) }, NOW, 'Ana');
@@ -361,7 +361,7 @@ describe('authorization cycle: a SLAC request through the same machinery', () =>
     await markUploaded(db, cycle.id, NOW, NOW, 'Ana');
     expect(authRequestState(requestId, 'request', await listCycles(db)).state).toBe('uploaded');
     // A request already in a cycle is not offered again.
-    expect(authCandidates(await db.devices.toArray(), await listCycles(db))).toEqual([]);
+    expect(authCandidates(await listDevices(db), await listCycles(db))).toEqual([]);
 
     const answer = await simulateCssm(built.name, built.bytes, emptyLedger(fleet.smartAccount, fleet.virtualAccounts.map((v) => v.name)), { now: NOW + DAY, virtualAccount: unit.virtualAccount });
     if (!answer.accepted) throw new Error(answer.reason);
@@ -370,7 +370,7 @@ describe('authorization cycle: a SLAC request through the same machinery', () =>
     expect(preview.plan.matched[0]!.notes).toEqual(["carries 1 authorization code"]);
     const applied = await applyReconcile(db, cycle.id, [{ name: answer.name, bytes: answer.bytes }], NOW + DAY, 'Ana');
     expect(applied.cycle.state).toBe('reconciled');
-    const device = (await db.devices.get(key))!;
+    const device = (await getDevice(db, key))!;
     expect(device.fromAck?.value.authorizationCodes).toHaveLength(1);
     expect(device.lastAckReceived ?? null).toEqual(lastAckBefore); // a SLAC answer is no usage ACK
     expect(slacNeeds(device).onRecord.map((e) => e.source)).toContain('ack');

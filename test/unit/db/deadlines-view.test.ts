@@ -5,6 +5,7 @@ import { FleetDeadlinesView, NOT_KNOWN_VA, STALE_DAYS, WEEKS } from '../../../sr
 import { STATUS_ORDER, fleetDeadlines } from '../../../src/core/policy/fleet.ts';
 import { fillDemo } from '../../../src/db/demo.ts';
 import { NOW, freshDb } from './workspace.ts';
+import { listDevices } from '../../../src/db/queries.ts';
 
 /** The Deadlines view's numbers as the page computed them before the fleet worker (the oracle). */
 function onThePage(all: ProductInstance[], now: number, shown: DeadlineStatus | 'all') {
@@ -37,7 +38,7 @@ describe('FleetDeadlinesView', () => {
   it('gives the Deadlines view the same tiles, counts, timeline and groups as computing them on the page', async () => {
     const db = freshDb('deadlines');
     await fillDemo(db, { devices: 300, seed: 'deadlines-view', now: NOW });
-    const all = await db.devices.toArray();
+    const all = await listDevices(db);
     // One device removed from the inventory: it has no deadlines to keep.
     all[0] = { ...all[0]!, retired: { at: NOW, by: 'Ana', reason: 'sold' } };
     for (const now of [NOW, NOW + 120 * DAY]) {
@@ -65,7 +66,7 @@ describe('FleetDeadlinesView', () => {
   it('writes the calendar of the upcoming deadlines', async () => {
     const db = freshDb('deadlines');
     await fillDemo(db, { devices: 60, seed: 'deadlines-ics', now: NOW });
-    const view = new FleetDeadlinesView(await db.devices.toArray(), NOW, {});
+    const view = new FleetDeadlinesView(await listDevices(db), NOW, {});
     const ics = view.calendar('device');
     expect(ics.startsWith('BEGIN:VCALENDAR')).toBe(true);
     expect(ics.match(/BEGIN:VEVENT/g)?.length ?? 0).toBeGreaterThan(0);
@@ -78,7 +79,7 @@ describe('FleetIndex.entitlements', () => {
     const { entitlementRows } = await import('../../../src/core/entitlements/summary.ts');
     const db = freshDb('entitlements');
     await fillDemo(db, { devices: 120, seed: 'entitlements-view', now: NOW });
-    const [devices, summaries] = [await db.devices.toArray(), await db.summaries.toArray()];
+    const [devices, summaries] = [await listDevices(db), await db.summaries.toArray()];
     expect(summaries.length).toBeGreaterThan(0);
     const index = new FleetIndex();
     index.setData({ devices, files: 1, vaSettings: {}, summaries, assignments: [], cycles: [] }, NOW);

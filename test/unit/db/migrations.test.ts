@@ -40,7 +40,8 @@ describe('schema migrations: a database written by every earlier version opens w
       expect(old.tables.map((t) => t.name).sort()).toEqual([...tables].sort());
       for (const table of tables) {
         // Before v8, each device's report set was a record of its own table.
-        let rows = table === 'reports' ? (raw.reportSets as ReportBucket[]).flatMap((b) => b.sets) : raw[table]!;
+        // Before v9, each device was a record of its own table.
+        let rows = table === 'reports' ? (raw.reportSets as ReportBucket[]).flatMap((b) => b.sets) : table === 'devices' ? current.deviceSets! : raw[table]!;
         // Before v4, devices carried no usage history (v4's upgrade computes it from their reports).
         if (table === 'devices' && version < 4) rows = rows.map((d) => ({ ...(d as object), usage: undefined }));
         await old.table(table).bulkAdd(rows);
@@ -52,7 +53,7 @@ describe('schema migrations: a database written by every earlier version opens w
       expect(db.verno).toBe(SCHEMA_VERSION);
       const after = await dump(db);
       for (const table of TABLES) {
-        if (tables.includes(table) || (table === 'reportSets' && tables.includes('reports'))) expect(after[table], `${table} kept`).toEqual(current[table]);
+        if (tables.includes(table) || (table === 'reportSets' && tables.includes('reports')) || (table === 'deviceSets' && tables.includes('devices'))) expect(after[table], `${table} kept`).toEqual(current[table]);
         else expect(after[table], `${table} new and empty`).toEqual([]);
       }
       db.close();

@@ -6,7 +6,7 @@ import { extractEntry, gzip, writeTar } from '../../../src/core/archive/index.ts
 import { writeUsageFile } from '../../../src/core/sim/usage-file.ts';
 import { customPolicy } from '../../../src/core/sim/fleet.ts';
 import { storeAnalysis } from '../../../src/db/import.ts';
-import { deviceReports, fileBlob, listDevices } from '../../../src/db/queries.ts';
+import { deviceReports, fileBlob, listDevices, getDevice } from '../../../src/db/queries.ts';
 import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
 import { c9300, c9500Pair, decode, fixture, text } from '../helpers.ts';
 
@@ -26,7 +26,7 @@ async function snapshot(db: WorkbenchDb) {
   return {
     files: await db.files.toArray(),
     bytes: (await db.fileBytes.toArray()).map((b) => [b.sha256, b.blob.size]),
-    devices: await db.devices.toArray(),
+    devices: await listDevices(db),
     reports: await allReportSets(db.reportSets),
     events: await db.events.toArray(),
   };
@@ -228,7 +228,7 @@ describe('schema upgrades', () => {
     const analysis = await analyseFile('all_rum.txt', fixture('formats', 'rum-save-usage_c9300_standalone.txt'));
     const fresh = freshDb();
     await storeAnalysis(fresh, analysis, new Blob([]), 1);
-    const [device] = await fresh.devices.toArray();
+    const [device] = await listDevices(fresh);
     const [reports] = await allReportSets(fresh.reportSets);
     const { usage, ...withoutUsage } = device!;
     expect(usage?.lines.length).toBeGreaterThan(0);
@@ -237,7 +237,7 @@ describe('schema upgrades', () => {
     old.close();
 
     const db = openWorkbenchDb(name, { indexedDB, IDBKeyRange });
-    const upgraded = await db.devices.get(device!.key);
+    const upgraded = await getDevice(db, device!.key);
     expect(upgraded?.usage).toEqual(usage);
     // …and v8 carries the report set over into its bucket.
     expect(await allReportSets(db.reportSets)).toEqual([reports]);
@@ -257,7 +257,7 @@ describe('store: importing ACKs from CSSM', () => {
     const usage = fixture('formats', 'rum-save-usage_c9300_standalone.txt');
     await importBytes(db, 'all_rum.txt', usage);
     const key = 'PID:C9300-24UX,SN:FCW2303D16Y';
-    const before = deviceDeadlines((await db.devices.get(key))!, { now: Date.UTC(2025, 11, 1) });
+    const before = deviceDeadlines((await getDevice(db, key))!, { now: Date.UTC(2025, 11, 1) });
     expect(before.next?.rule).toBe('first-report');
 
     const ackAt = Date.UTC(2025, 11, 1, 10);
@@ -266,7 +266,7 @@ describe('store: importing ACKs from CSSM', () => {
     const imported = await importBytes(db, outcome.name, outcome.bytes);
     expect(imported).toMatchObject({ status: 'imported', file: { kind: 'ack' }, summary: { devices: 1, acknowledged: 2 } });
 
-    const device = (await db.devices.get(key))!;
+    const device = (await getDevice(db, key))!;
     expect(device.lastAckReceived).toEqual({ value: ackAt, file: imported.file.sha256, at: ackAt });
     expect(device.virtualAccount?.value).toBe('Campus');
     expect(device.policy?.value).toMatchObject({ name: 'SLE Policy', classes: SLE.classes, installedAt: ackAt });
@@ -337,7 +337,7 @@ describe('store: trust and clocks', () => {
     const outcome = await importBytes(db, 'ahead.txt', new TextEncoder().encode(text), now);
     if (outcome.status !== 'imported') throw new Error('not imported');
     expect(outcome.warnings.find((w) => w.startsWith('ahead.txt (lab-sw-01): The device\'s clock is at least 3 h ahead'))).toBeDefined();
-    const d = (await db.devices.get('PID:C9300-24UX,SN:FCW2401Z0AB'))!;
+    const d = (await getDevice(db, 'PID:C9300-24UX,SN:FCW2401Z0AB'))!;
     expect(d.trustRequest).toMatchObject({ value: 'smartLicenseTrustCodeRequest', file: outcome.file.sha256 });
 
     // A file dated behind the operator's clock says nothing: an old file looks the same.
@@ -357,7 +357,7 @@ describe('store: the answer to a SLAC request imported on the Import page', () =
     const answer = await simulateCssm('hsec_request.xml', request, emptyLedger({ name: 'ACME', id: '1' }, ['WAN']), { now: 1_800_000_100_000 });
     if (!answer.accepted) throw new Error(answer.reason);
     expect(await importBytes(db, answer.name, answer.bytes)).toMatchObject({ status: 'imported' });
-    const d = (await db.devices.get('PID:ISR4451-X/K9,SN:FOC21437XYZ'))!;
+    const d = (await getDevice(db, 'PID:ISR4451-X/K9,SN:FOC21437XYZ'))!;
     expect(d.lastAckReceived ?? null).toBeNull();
     expect(d.fromAck?.value.authorizationCodes).toHaveLength(1);
   });

@@ -8,6 +8,7 @@ import { licenseSummaryOf, usageFileOf } from '../../../src/core/sim/files.ts';
 import { simulateFleet } from '../../../src/core/sim/fleet.ts';
 import { storeAnalysis } from '../../../src/db/import.ts';
 import { type WorkbenchDb, openWorkbenchDb } from '../../../src/db/schema.ts';
+import { listDevices, getDevice } from '../../../src/db/queries.ts';
 
 let counter = 0;
 const NOW = Date.UTC(2026, 10, 20, 9);
@@ -24,7 +25,7 @@ async function importBytes(db: WorkbenchDb, name: string, bytes: Uint8Array, now
 }
 
 async function snapshot(db: WorkbenchDb) {
-  return { files: await db.files.toArray(), summaries: await db.summaries.toArray(), devices: await db.devices.toArray(), events: await db.events.count() };
+  return { files: await db.files.toArray(), summaries: await db.summaries.toArray(), devices: await listDevices(db), events: await db.events.count() };
 }
 
 const line = (tag: string, quantity: number, over: Record<string, unknown> = {}) => ({
@@ -46,7 +47,7 @@ describe('CSSM licence summary import', () => {
     const db = freshDb();
     const unit = fleet.units.find((u) => u.lastAckAt !== null)!;
     await importBytes(db, 'one.txt', encoder.encode(usageFileOf(fleet, unit)));
-    expect((await db.devices.get(udiKey(unit.members[0]!.udi)))!.virtualAccount ?? null).toBeNull();
+    expect((await getDevice(db, udiKey(unit.members[0]!.udi)))!.virtualAccount ?? null).toBeNull();
 
     const outcome = await importBytes(db, 'license_summary.tar.gz', await licenseSummaryOf(fleet));
     expect(outcome).toMatchObject({ status: 'imported', file: { kind: 'license-summary' } });
@@ -61,9 +62,9 @@ describe('CSSM licence summary import', () => {
       expect(l.details.map((d) => d.subscriptionId)).toContain(postpaid.subscriptionId);
     }
     // CSSM's device list tells a known device which Virtual Account it is in.
-    expect((await db.devices.get(udiKey(unit.members[0]!.udi)))!.virtualAccount?.value).toBe(unit.virtualAccount);
+    expect((await getDevice(db, udiKey(unit.members[0]!.udi)))!.virtualAccount?.value).toBe(unit.virtualAccount);
     // Entitlement rows: per Virtual Account and licence, with what the devices report.
-    const rows = entitlementRows(stored!, await db.devices.toArray(), NOW);
+    const rows = entitlementRows(stored!, await listDevices(db), NOW);
     expect(rows).toHaveLength(stored!.licenses.length);
     const reported = rows.filter((r) => r.reportedInUse > 0);
     expect(reported.length).toBeGreaterThan(0);

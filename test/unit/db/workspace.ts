@@ -11,6 +11,10 @@ import { applyReconcile, buildCycleUpload, storeBuilt } from '../../../src/db/cy
 import { createCycle, listCycles, markDownloaded, markUploaded } from '../../../src/db/cycles.ts';
 import { fillDemo } from '../../../src/db/demo.ts';
 import { type WorkbenchDb, TABLES, openWorkbenchDb } from '../../../src/db/schema.ts';
+import { getDevice, listDevices } from '../../../src/db/queries.ts';
+import { BUCKET_SIZE, type DeviceBucket, type DeviceMeta, type DeviceSetRecord, type DirectoryShard, META_KEY, bucketKey, shardKey } from '../../../src/db/devices.ts';
+import type { ProductInstance } from '../../../src/core/model/fleet.ts';
+import { expect } from 'vitest';
 
 export const NOW = Date.UTC(2026, 10, 20, 9);
 const DAY = 86_400_000;
@@ -31,7 +35,7 @@ export async function populatedWorkspace(devices = 50): Promise<WorkbenchDb> {
   const info = await fillDemo(db, { devices, seed: 'backup', now: NOW });
   const fleet = simulateFleet(info);
   const va = fleet.virtualAccounts[0]!.name;
-  const all = await db.devices.toArray();
+  const all = await listDevices(db);
   const reports = new Map((await allReportSets(db.reportSets)).map((r) => [r.key, r.reports]));
   const inVa = new Set(fleet.units.filter((u) => u.virtualAccount === va).flatMap((u) => u.members.map((m) => udiKey(m.udi))));
   const deadlines = new Map(fleetDeadlines(all, NOW).results.map((r) => [r.key, r]));
@@ -53,10 +57,37 @@ export async function populatedWorkspace(devices = 50): Promise<WorkbenchDb> {
   return db;
 }
 
+/** The device store's bookkeeping agrees with its buckets: each device once, where the directory says, counted. */
+export async function expectDeviceStoreWhole(db: WorkbenchDb, devices: ProductInstance[]): Promise<void> {
+  const records = (await db.deviceSets.toArray()) as DeviceSetRecord[];
+  const buckets = records.filter((r): r is DeviceBucket => r.key.startsWith('d'));
+  const shards = records.filter((r): r is DirectoryShard => r.key.startsWith('~dir-'));
+  const meta = records.find((r): r is DeviceMeta => r.key === META_KEY);
+  const where = new Map(shards.flatMap((s) => s.keys.map((k, i) => [k, s.buckets[i]!] as const)));
+  expect(where.size, 'directory entries').toBe(devices.length);
+  for (const s of shards) for (const k of s.keys) expect(shardKey(k), `${k}'s shard`).toBe(s.key);
+  for (const b of buckets) {
+    expect(b.devices.length, `${b.key} size`).toBeLessThanOrEqual(BUCKET_SIZE);
+    for (const d of b.devices) expect(bucketKey(where.get(d.key)!), `${d.key}'s bucket`).toBe(b.key);
+  }
+  expect(buckets.reduce((n, b) => n + b.devices.length, 0), 'devices in buckets').toBe(devices.length);
+  expect(meta?.devices ?? 0, 'meta count').toBe(devices.length);
+  expect(meta?.next ?? 0, 'buckets in use').toBe(buckets.length);
+  expect(await getDevice(db, devices[0]?.key ?? 'none')).toEqual(devices[0]);
+}
+
 /** Every table's records, by primary key order, Blobs replaced by their bytes: what "identical" means here. */
 export async function dump(db: WorkbenchDb): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of TABLES) {
+    // Which bucket holds a device is the order they were first stored in: the devices themselves are compared,
+    // once the store is checked whole (every device in one bucket, found through the directory, counted).
+    if (table === 'deviceSets') {
+      const devices = await listDevices(db);
+      await expectDeviceStoreWhole(db, devices);
+      out[table] = devices;
+      continue;
+    }
     let rows = await db.table(table).toArray();
     // The order of the devices inside a report bucket means nothing (it is the order they were written in).
     if (table === 'reportSets') rows = rows.map((b: ReportBucket) => ({ ...b, sets: [...b.sets].sort((x, y) => (x.key < y.key ? -1 : 1)) }));
