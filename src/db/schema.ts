@@ -135,11 +135,8 @@ async function reportSetsOf(tx: Transaction): Promise<DeviceReports[]> {
  * version and opens it with this one). Never edit a version once released: add the next one.
  *
  * Index only what a view queries (ARCHITECTURE.md): each index costs write time on 100,000-device imports.
- * Measured in headless Chromium here (raw IndexedDB, one strict transaction, 10,000 records): ~1.7 s for
- * device-sized records, ~1.2 s for report arrays, ~0.9 s for tiny records, ~1.3 s for one record holding a
- * device and its reports. Per-record cost dominates, so `devices` + `reports` (two records a reporting device)
- * costs about twice one combined record: folding reports into the device record, with a separate compact index
- * for the fleet list, is the next step if imports of 100,000 devices must get faster (see BENCHMARKS.md).
+ * Measured in headless Chromium here: the cost is per record (~100 µs however small, on top of serialising it),
+ * so what is written by the 100,000 lives in buckets of many (report sets v8, devices v9).
  */
 export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
   {
