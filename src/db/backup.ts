@@ -26,6 +26,7 @@ import { sha256Hex } from '../core/hash.ts';
 import { APP_NAME, APP_VERSION } from '../core/version.ts';
 import { storeAnalysis } from './import.ts';
 import { allDevices } from './devices.ts';
+import { allReportSets } from './reports.ts';
 import { isJournalKey } from './journal.ts';
 import { isQuotaError, quotaMessage } from './quota.ts';
 import { RETIRED_TABLES, SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type WorkbenchDb } from './schema.ts';
@@ -82,9 +83,9 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
   };
   await db.transaction('r', TABLES.map((t) => db.table(t)), async () => {
     for (const stored of TABLES) {
-      // Devices are written one per line, as before schema v9 kept them, whatever buckets hold them here: a
-      // backup stays readable device by device, and a restore rebuilds the buckets (RETIRED_TABLES).
-      const table = stored === 'deviceSets' ? 'devices' : stored;
+      // Devices and report sets are written one per line, as schemas before v8 kept them, whatever buckets hold
+      // them here: a backup stays readable device by device, and a restore rebuilds the buckets (RETIRED_TABLES).
+      const table = stored === 'deviceSets' ? 'devices' : stored === 'reportSets' ? 'reports' : stored;
       let lines: string[] = [];
       let size = 0;
       let n = 0;
@@ -103,6 +104,8 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
       };
       if (stored === 'deviceSets') {
         for (const d of await allDevices(db.deviceSets)) add(d);
+      } else if (stored === 'reportSets') {
+        for (const r of (await allReportSets(db.reportSets)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) add(r);
       } else {
         // Pages of records by primary key (getAll under the hood): a cursor over every record took about 1.6× as
         // long in Chromium (bench). All tables have one plain inline key.
@@ -316,9 +319,13 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
         }
         options.onProgress?.({ phase: 'restoring', done, total });
       }
-      for (const [table, records] of retired) {
-        const { into, convert } = RETIRED_TABLES[table]!;
-        await db.table(into).bulkPut(convert(records));
+      const converted = new Map<string, unknown[]>();
+      for (const [table, { into, convert }] of Object.entries(RETIRED_TABLES)) {
+        const records = retired.get(table);
+        if (!records) continue;
+        const out = convert(records, converted);
+        converted.set(into, out);
+        await db.table(into).bulkPut(out);
         // Counted as the backup counts them (devices, report sets), not as the records that now hold them.
         counts[table] = records.length;
       }

@@ -36,7 +36,7 @@ export async function buildCycleUpload(db: WorkbenchDb, id: string, now: number,
   if (cycle.state !== 'draft' && cycle.state !== 'built' && cycle.state !== 'downloaded') throw new CycleError(`Cycle ${cycle.number}'s upload went to CSSM: it cannot be rebuilt`);
   if (cycle.kind === 'controller') return buildControllerReport(db, cycle, now);
   const reports = new Map<string, DeviceReports['reports']>();
-  for (const r of (await new ReportSets(db.reportSets).read(cycle.devices.map((d) => d.key))).values()) reports.set(r.key, r.reports);
+  for (const r of (await new ReportSets(db.reportSets, new DeviceSets(db.deviceSets)).read(cycle.devices.map((d) => d.key))).values()) reports.set(r.key, r.reports);
   // Reports acknowledged since the cycle was chosen, or carried meanwhile by another cycle, are left out: CSSM
   // would reject the whole upload for one report it already has.
   const held = heldReports(await db.cycles.toArray(), cycle.id);
@@ -124,7 +124,7 @@ async function readInputs(uploads: readonly AckUpload[]): Promise<ReadInputs> {
 
 async function planFor(db: WorkbenchDb, cycle: Cycle, inputs: ReadInputs['inputs']): Promise<ReconcilePlan> {
   const reports = new Map<string, Map<string, string | null>>();
-  for (const r of (await new ReportSets(db.reportSets).read(cycle.devices.map((d) => d.key))).values()) {
+  for (const r of (await new ReportSets(db.reportSets, new DeviceSets(db.deviceSets)).read(cycle.devices.map((d) => d.key))).values()) {
     reports.set(r.key, new Map(r.reports.map((x) => [x.reportId, x.acknowledgedBy?.file ?? null])));
   }
   const others = (await db.cycles.toArray()).filter((c) => c.id !== cycle.id);
@@ -159,8 +159,8 @@ export async function applyReconcile(db: WorkbenchDb, id: string, uploads: reado
       throw new CycleError(`Nothing to reconcile: ${why}`);
     }
     const keys = [...new Set(plan.matched.map((m) => m.deviceKey).filter(Boolean))];
-    const reportSets = new ReportSets(db.reportSets);
     const deviceSets = new DeviceSets(db.deviceSets);
+    const reportSets = new ReportSets(db.reportSets, deviceSets);
     const [deviceMap, reportMap] = await Promise.all([deviceSets.get(keys), reportSets.read(keys)]);
     const used: CycleFileRef[] = [];
     let acknowledged = 0;

@@ -1,7 +1,6 @@
 import type { Table } from 'dexie';
 import type { ProductInstance } from '../core/model/fleet.ts';
 import { getExisting } from './bulk.ts';
-import { fnv1a } from './reports.ts';
 
 /**
  * The devices of a workspace, stored in buckets of up to 32 devices rather than one record per device (schema v9).
@@ -49,6 +48,16 @@ export const DIRECTORY_SHARDS = 64;
 /** Bookkeeping records' keys start with `~`: after every bucket key (`d…`) in key order. */
 export const META_KEY = '~meta';
 
+/** FNV-1a of a string's UTF-16 code units: a stable spread of device keys over shards and buckets. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 /** A bucket's key: fixed width, so that key order is number order. */
 export function bucketKey(n: number): string {
   return `d${n.toString(36).padStart(6, '0')}`;
@@ -88,6 +97,13 @@ export function bucketiseDevices(devices: Iterable<ProductInstance>): DeviceSetR
   }
   const meta: DeviceMeta = { key: META_KEY, devices: seen.size, next: buckets.length, lastSize: buckets[buckets.length - 1]?.devices.length ?? 0 };
   return [...buckets, ...shards.values(), meta];
+}
+
+/** Where each device of these records is: device key → bucket key (a restore places report sets with it). */
+export function placesOf(records: readonly DeviceSetRecord[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of records) if ('buckets' in r) for (let i = 0; i < r.keys.length; i++) out.set(r.keys[i]!, bucketKey(r.buckets[i]!));
+  return out;
 }
 
 /** Every device of the workspace, in key order (as one record per device used to list them). */
@@ -168,6 +184,18 @@ export class DeviceSets {
       const d = this.buckets.get(n)!.devices.find((x) => x.key === k);
       if (!d) throw damaged(`${k} is not in bucket ${bucketKey(n)}`);
       out.set(k, d);
+    }
+    return out;
+  }
+
+  /** The bucket (its key) holding each of these devices that exists: their report sets live in the same key. */
+  async places(keys: Iterable<string>): Promise<Map<string, string>> {
+    const list = [...new Set(keys)];
+    await this.locate(list);
+    const out = new Map<string, string>();
+    for (const k of list) {
+      const n = this.where(k);
+      if (n !== undefined) out.set(k, bucketKey(n));
     }
     return out;
   }

@@ -84,8 +84,8 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
     const summaryKeys = (licenceSummary?.devices ?? []).map((d) => udiKey(d.udi));
     const deviceKeys = [...new Set([...keys.devices, ...cliKeys, ...acked, ...authRequestKeys(analysis.other.slacRequests), ...summaryKeys])];
     const reportKeys = [...new Set([...keys.reporters, ...acked])];
-    const reportSets = new ReportSets(db.reportSets);
     const deviceSets = new DeviceSets(db.deviceSets);
+    const reportSets = new ReportSets(db.reportSets, deviceSets);
     const [deviceMap, reportMap, cliMap] = await Promise.all([deviceSets.get(deviceKeys), reportSets.read(reportKeys), getExisting(db.cli, cliKeys)]);
 
     const merged = mergeUsage({ file: analysis.sha256, importedAt: now, usage: analysis.usage }, deviceMap, reportMap);

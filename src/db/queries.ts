@@ -19,7 +19,7 @@ export function listDevices(db: WorkbenchDb) {
 }
 
 export async function deviceReports(db: WorkbenchDb, key: string): Promise<StoredReport[]> {
-  return (await new ReportSets(db.reportSets).read([key])).get(key)?.reports ?? [];
+  return (await new ReportSets(db.reportSets, new DeviceSets(db.deviceSets)).read([key])).get(key)?.reports ?? [];
 }
 
 export async function fileBlob(db: WorkbenchDb, sha256: string): Promise<Blob | null> {

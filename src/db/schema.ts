@@ -7,8 +7,8 @@ import type { FileKind } from '../core/formats/classify.ts';
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
 import { usageHistory } from '../core/policy/usage.ts';
-import { type ReportBucket, bucketise } from './reports.ts';
-import { type DeviceSetRecord, bucketiseDevices } from './devices.ts';
+import { type ReportBucket, bucketise, bucketiseWith } from './reports.ts';
+import { type DeviceSetRecord, bucketiseDevices, placesOf } from './devices.ts';
 
 /** An imported original file: what it is and what was learned from it. Its bytes live in `fileBytes`. */
 export interface StoredFile {
@@ -189,11 +189,19 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
   },
   // v9 (issue 9): devices move from one record each (`devices`) to buckets of up to 32 (`deviceSets`), for the
   // same reason: at 100,000 devices they were ~10 s of an import's storing and most of opening the Fleet view.
+  // Report sets move into the report bucket of their device's bucket key (reports.ts says why).
   {
     version: 9,
     stores: { deviceSets: 'key', devices: null },
     upgrade: async (tx) => {
-      if (hasStore(tx, 'devices')) await tx.table<DeviceSetRecord, string>('deviceSets').bulkPut(bucketiseDevices(await tx.table<ProductInstance, string>('devices').toArray()));
+      // A restore of an older backup has no `devices` table: its devices and sets were placed as it was read.
+      if (!hasStore(tx, 'devices')) return;
+      const records = bucketiseDevices(await tx.table<ProductInstance, string>('devices').toArray());
+      await tx.table<DeviceSetRecord, string>('deviceSets').bulkPut(records);
+      const reportSets = tx.table<ReportBucket, string>('reportSets');
+      const sets = (await reportSets.toArray()).flatMap((b) => b.sets);
+      await reportSets.clear();
+      await reportSets.bulkPut(bucketiseWith(sets, placesOf(records)));
     },
   },
 ];
@@ -204,13 +212,16 @@ export const SCHEMA_VERSION = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]!.versi
 export const TABLES = [...new Set(SCHEMA_VERSIONS.flatMap((v) => Object.keys(v.stores)))].filter((t) => SCHEMA_VERSIONS.findLast((v) => t in v.stores)!.stores[t] !== null) as TableName[];
 
 /**
- * Tables of earlier schemas that are gone, and how a backup written before brings their records into today's
- * tables (its upgrades then run as a database of that version would get them).
+ * Parts of a backup that are not records of today's tables as they are, and how a restore brings them in, in this
+ * order (report sets are placed with their devices, so devices come first; `converted` holds what was brought in
+ * before, by table). Backups list devices and report sets one per line whatever holds them in the database
+ * (backup.ts); a backup written before v9 may hold report buckets of v8's layout (`reportSets`), which are
+ * opened into their sets. Older upgrades then run as a database of that version would get them.
  */
-export const RETIRED_TABLES: Readonly<Record<string, { into: TableName; convert: (records: unknown[]) => unknown[] }>> = {
-  reports: { into: 'reportSets', convert: (records) => bucketise(records as DeviceReports[]) },
-  // Backups list devices one per line whatever the schema (backup.ts): the buckets are rebuilt as they are read.
+export const RETIRED_TABLES: Readonly<Record<string, { into: TableName; convert: (records: unknown[], converted: ReadonlyMap<string, unknown[]>) => unknown[] }>> = {
   devices: { into: 'deviceSets', convert: (records) => bucketiseDevices(records as ProductInstance[]) },
+  reports: { into: 'reportSets', convert: (records, converted) => bucketiseWith(records as DeviceReports[], placesOf((converted.get('deviceSets') ?? []) as DeviceSetRecord[])) },
+  reportSets: { into: 'reportSets', convert: (records, converted) => bucketiseWith((records as ReportBucket[]).flatMap((b) => b.sets), placesOf((converted.get('deviceSets') ?? []) as DeviceSetRecord[])) },
 };
 
 /**

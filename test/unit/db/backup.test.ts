@@ -8,7 +8,8 @@ import { sha256Hex } from '../../../src/core/hash.ts';
 import { APP_VERSION } from '../../../src/core/version.ts';
 import { LAST_BACKUP_KEY, restoreBackup, verifyBackup, writeBackup } from '../../../src/db/backup.ts';
 import { SCHEMA_VERSION, TABLES, type WorkbenchDb } from '../../../src/db/schema.ts';
-import type { ReportBucket } from '../../../src/db/reports.ts';
+import { allReportSets, bucketise } from '../../../src/db/reports.ts';
+import type { DeviceReports } from '../../../src/core/model/fleet.ts';
 import { NOW, dump, freshDb, populatedWorkspace } from './workspace.ts';
 import { listDevices } from '../../../src/db/queries.ts';
 
@@ -49,8 +50,10 @@ describe('backup and restore', () => {
 
   it('round trip: demo fleet → backup → wipe → restore gives every table and every byte back', async () => {
     db = await populatedWorkspace();
-    // Records per table, devices counted one each (a backup lists them one per line, whatever holds them here).
-    const counts = Object.fromEntries(await Promise.all(TABLES.map(async (t) => (t === 'deviceSets' ? (['devices', (await listDevices(db)).length] as const) : ([t, await db.table(t).count()] as const)))));
+    // Records per table, devices and report sets counted one each (a backup lists them one per line, whatever
+    // holds them here).
+    const count = async (t: string) => (t === 'deviceSets' ? (['devices', (await listDevices(db)).length] as const) : t === 'reportSets' ? (['reports', (await allReportSets(db.reportSets)).length] as const) : ([t, await db.table(t).count()] as const));
+    const counts = Object.fromEntries(await Promise.all(TABLES.map(count)));
     const written = await writeBackup(db, { workspace: 'real', now: NOW + 4 * 86_400_000 });
     before = await dump(db);
     backup = await bytesOf(written.blob);
@@ -161,25 +164,28 @@ describe('backup and restore', () => {
     expect(devices).toEqual(before.deviceSets);
   }, 60_000);
 
-  it('a backup written before v8 (a report set per record, table "reports") restores into report buckets', async () => {
+  it("a backup written by schema v8 (report buckets by hash, table \"reportSets\") restores with each set beside its device", async () => {
     const entries = entriesOf(backup);
     const manifest = JSON.parse(new TextDecoder().decode(entries[0]!.data)) as BackupManifest;
-    // The v7 layout: the sets of every bucket as lines of tables/reports/, the reportSets parts gone.
-    const sets: unknown[] = [];
+    // The v8 layout: the sets of tables/reports/ as v8's hash buckets in tables/reportSets/.
+    const sets: DeviceReports[] = [];
     const kept = entries.slice(1).filter((e) => {
-      if (!e.name.startsWith('tables/reportSets/')) return true;
-      for (const line of new TextDecoder().decode(e.data).split('\n').filter(Boolean)) sets.push(...(JSON.parse(line) as ReportBucket).sets);
+      if (!e.name.startsWith('tables/reports/')) return true;
+      for (const line of new TextDecoder().decode(e.data).split('\n').filter(Boolean)) sets.push(JSON.parse(line) as DeviceReports);
       return false;
     });
     expect(sets.length).toBeGreaterThan(20);
-    const part = { name: 'tables/reports/00000.jsonl', data: new TextEncoder().encode(sets.map((x) => JSON.stringify(x)).join('\n') + '\n') };
-    manifest.schemaVersion = 7;
-    manifest.entries = [...manifest.entries.filter((e) => !e.path.startsWith('tables/reportSets/')), { path: part.name, size: part.data.length, sha256: await sha256Hex(part.data) }];
-    const { reportSets: _buckets, ...counts } = manifest.counts;
-    manifest.counts = { ...counts, reports: sets.length };
+    const buckets = bucketise(sets);
+    const part = { name: 'tables/reportSets/00000.jsonl', data: new TextEncoder().encode(buckets.map((x) => JSON.stringify(x)).join('\n') + '\n') };
+    manifest.schemaVersion = 8;
+    manifest.entries = [...manifest.entries.filter((e) => !e.path.startsWith('tables/reports/')), { path: part.name, size: part.data.length, sha256: await sha256Hex(part.data) }];
+    const { reports: _sets, ...counts } = manifest.counts;
+    manifest.counts = { ...counts, reportSets: buckets.length };
     const old = repack([{ name: MANIFEST_NAME, data: new TextEncoder().encode(JSON.stringify(manifest)) }, ...kept, part]);
-    const target = freshDb('v7');
-    await restoreBackup(target, 'v7.tar.gz', old, { now: NOW });
+    const target = freshDb('v8');
+    const result = await restoreBackup(target, 'v8.tar.gz', old, { now: NOW });
+    expect(result.counts.reportSets).toBe(buckets.length);
+    // dump checks that every set sits with its device.
     const after = await dump(target);
     expect(after.reportSets).toEqual(before.reportSets);
     expect(after.deviceSets).toEqual(before.deviceSets);
@@ -226,9 +232,8 @@ describe('merging a backup into a workspace', () => {
     // Every device and report of the backup, as the source had them (ACKs included), and the workspace's own.
     const after = await dump(target);
     const byKey = (rows: unknown[]) => new Map(rows.map((r) => [(r as { key: string }).key, r]));
-    const sets = (rows: unknown[]) => (rows as ReportBucket[]).flatMap((b) => b.sets);
-    const reports = byKey(sets(after.reportSets!));
-    for (const r of sets(held.reportSets!)) expect(reports.get(r.key)).toEqual(r);
+    const reports = byKey(after.reportSets!);
+    for (const r of held.reportSets as DeviceReports[]) expect(reports.get(r.key)).toEqual(r);
     expect(byKey(after.deviceSets!).has(ownDevice.key)).toBe(true);
     expect(after.deviceSets!.length).toBe(held.deviceSets!.length + 1);
     expect(after.cycles).toEqual(held.cycles);

@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceReports } from '../../../src/core/model/fleet.ts';
-import { REPORT_BUCKETS, ReportSets, allReportSets, bucketOf, bucketise } from '../../../src/db/reports.ts';
+import { blankDevice, type DeviceReports } from '../../../src/core/model/fleet.ts';
+import { DeviceSets, bucketKey, bucketiseDevices, placesOf } from '../../../src/db/devices.ts';
+import { ORPHANS_KEY, REPORT_BUCKETS, type ReportBucket, ReportSets, allReportSets, bucketOf, bucketiseWith } from '../../../src/db/reports.ts';
+import type { WorkbenchDb } from '../../../src/db/schema.ts';
 import { freshDb } from './workspace.ts';
 
-const set = (i: number, ids: string[] = [`${i}`]): DeviceReports => ({ key: `PID:C9300-24UX,SN:FOC${String(i).padStart(6, '0')}`, reports: ids.map((reportId) => ({ reportId }) as DeviceReports['reports'][number]) });
+const keyOf = (i: number) => `PID:C9300-24UX,SN:FOC${String(i).padStart(6, '0')}`;
+const set = (i: number, ids: string[] = [`${i}`]): DeviceReports => ({ key: keyOf(i), reports: ids.map((reportId) => ({ reportId }) as DeviceReports['reports'][number]) });
+const device = (i: number) => blankDevice(keyOf(i), { pid: 'C9300-24UX', sn: `FOC${String(i).padStart(6, '0')}` }, 1);
+
+/** Stores devices then their report sets, in one transaction as an import does. */
+async function store(db: WorkbenchDb, from: number, to: number): Promise<DeviceReports[]> {
+  const sets = Array.from({ length: to - from }, (_, i) => set(from + i));
+  await db.transaction('rw', [db.deviceSets, db.reportSets], async () => {
+    const devices = new DeviceSets(db.deviceSets);
+    await devices.put(sets.map((s) => device(Number(s.reports[0]!.reportId))));
+    await new ReportSets(db.reportSets, devices).write(sets);
+  });
+  return sets;
+}
 
 describe('report buckets', () => {
-  it('spreads device keys over the buckets, the same key always to the same bucket', () => {
+  it("v8's layout spreads device keys over 4,096 buckets, the same key always to the same bucket", () => {
     const used = new Map<string, number>();
     for (let i = 0; i < 40_000; i++) {
       const b = bucketOf(set(i).key);
@@ -19,30 +34,45 @@ describe('report buckets', () => {
     expect(Math.max(...used.values())).toBeLessThan(40);
   });
 
-  it('writes and reads sets by device, replacing a device\'s set and keeping its neighbours\'', async () => {
+  it("keeps each device's set in the report bucket of its device bucket, and reads and replaces sets by device", async () => {
     const db = freshDb('reports');
-    const all = Array.from({ length: 9000 }, (_, i) => set(i));
-    await new ReportSets(db.reportSets).write(all);
-    expect(await db.reportSets.count()).toBeLessThanOrEqual(REPORT_BUCKETS);
+    const all = await store(db, 0, 9000);
+    const buckets = (await db.reportSets.toArray()) as ReportBucket[];
+    const places = placesOf((await db.deviceSets.toArray()) as never);
+    expect(buckets.length).toBe(Math.ceil(9000 / 32));
+    for (const b of buckets) for (const s of b.sets) expect(places.get(s.key)).toBe(b.key);
     expect((await allReportSets(db.reportSets)).length).toBe(9000);
 
-    const store = new ReportSets(db.reportSets);
-    const got = await store.read([all[5]!.key, all[8000]!.key, 'PID:X,SN:none']);
+    const reports = new ReportSets(db.reportSets, new DeviceSets(db.deviceSets));
+    const got = await reports.read([all[5]!.key, all[8000]!.key, 'PID:X,SN:none']);
     expect([...got.keys()].sort()).toEqual([all[5]!.key, all[8000]!.key].sort());
     expect(got.get(all[5]!.key)).toEqual(all[5]);
 
-    await store.write([set(5, ['5', '55']), set(9001)]);
-    const again = await new ReportSets(db.reportSets).read(all.map((s) => s.key).concat(set(9001).key));
-    expect(again.size).toBe(9001);
+    await reports.write([set(5, ['5', '55'])]);
+    const again = await new ReportSets(db.reportSets, new DeviceSets(db.deviceSets)).read(all.map((s) => s.key));
+    expect(again.size).toBe(9000);
     expect(again.get(all[5]!.key)!.reports.map((r) => r.reportId)).toEqual(['5', '55']);
     expect(again.get(all[6]!.key)).toEqual(all[6]);
   });
 
-  it('bucketises sets as the reads find them', async () => {
+  it('an import of new devices into a large workspace writes new report buckets only', async () => {
     const db = freshDb('reports');
-    const sets = Array.from({ length: 300 }, (_, i) => set(i));
-    await db.reportSets.bulkPut(bucketise(sets));
-    const got = await new ReportSets(db.reportSets).read(sets.map((s) => s.key));
-    expect([...got.values()].sort((a, b) => (a.key < b.key ? -1 : 1))).toEqual(sets);
+    await store(db, 0, 3200);
+    const before = new Map(((await db.reportSets.toArray()) as ReportBucket[]).map((b) => [b.key, b]));
+    await store(db, 3200, 3300);
+    const after = (await db.reportSets.toArray()) as ReportBucket[];
+    const changed = after.filter((b) => JSON.stringify(before.get(b.key)) !== JSON.stringify(b)).map((b) => b.key);
+    expect(changed).toEqual([bucketKey(100), bucketKey(101), bucketKey(102), bucketKey(103)]);
+  });
+
+  it('refuses sets of a device that is not stored, and places orphans of a restored backup apart', async () => {
+    const db = freshDb('reports');
+    await expect(db.transaction('rw', [db.deviceSets, db.reportSets], () => new ReportSets(db.reportSets, new DeviceSets(db.deviceSets)).write([set(1)]))).rejects.toThrow(/before the device/);
+    expect(await db.reportSets.count()).toBe(0);
+    const records = bucketiseDevices([device(1)]);
+    expect(bucketiseWith([set(1), set(2)], placesOf(records))).toEqual([
+      { key: bucketKey(0), sets: [set(1)] },
+      { key: ORPHANS_KEY, sets: [set(2)] },
+    ]);
   });
 });

@@ -74,6 +74,8 @@ export async function expectDeviceStoreWhole(db: WorkbenchDb, devices: ProductIn
   expect(meta?.devices ?? 0, 'meta count').toBe(devices.length);
   expect(meta?.next ?? 0, 'buckets in use').toBe(buckets.length);
   expect(await getDevice(db, devices[0]?.key ?? 'none')).toEqual(devices[0]);
+  // Each device's report set sits in the report bucket of its device bucket's key.
+  for (const b of (await db.reportSets.toArray()) as ReportBucket[]) for (const set of b.sets) expect(bucketKey(where.get(set.key)!), `${set.key}'s reports`).toBe(b.key);
 }
 
 /** Every table's records, by primary key order, Blobs replaced by their bytes: what "identical" means here. */
@@ -88,9 +90,12 @@ export async function dump(db: WorkbenchDb): Promise<Record<string, unknown[]>> 
       out[table] = devices;
       continue;
     }
-    let rows = await db.table(table).toArray();
-    // The order of the devices inside a report bucket means nothing (it is the order they were written in).
-    if (table === 'reportSets') rows = rows.map((b: ReportBucket) => ({ ...b, sets: [...b.sets].sort((x, y) => (x.key < y.key ? -1 : 1)) }));
+    // Likewise the report sets, by device key (their placement is checked with the devices').
+    if (table === 'reportSets') {
+      out[table] = (await allReportSets(db.reportSets)).sort((x, y) => (x.key < y.key ? -1 : 1));
+      continue;
+    }
+    const rows = await db.table(table).toArray();
     out[table] = await Promise.all(rows.map((r) => withBytes(r)));
   }
   return out;
