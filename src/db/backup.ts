@@ -308,12 +308,16 @@ export async function restoreBackup(db: WorkbenchDb, name: string, bytes: Uint8A
   try {
     await db.transaction('rw', TABLES.map((t) => db.table(t)), async (tx) => {
       for (const table of TABLES) await db.table(table).clear();
-      // Records of tables an older schema had (reports before v8), converted once all of them are read.
+      // Devices and report sets (one per line in a backup) and v8's report buckets, placed in today's buckets
+      // once all of them are read (RETIRED_TABLES).
       const retired = new Map<string, unknown[]>();
       // Synchronous reading between the writes: awaiting anything but IndexedDB here would end the transaction.
       for (const { part, done } of verifiedEntries(bytes)) {
-        if (part && part.table in RETIRED_TABLES) retired.set(part.table, [...(retired.get(part.table) ?? []), ...part.records]);
-        else if (part) {
+        if (part && part.table in RETIRED_TABLES) {
+          const list = retired.get(part.table) ?? [];
+          for (const r of part.records) list.push(r);
+          retired.set(part.table, list);
+        } else if (part) {
           await db.table(part.table).bulkAdd(part.records);
           counts[part.table] = (counts[part.table] ?? 0) + part.records.length;
         }
