@@ -4,8 +4,8 @@
  * off mid-transaction is rolled back by IndexedDB, so nothing half-written remains.
  */
 import * as Comlink from 'comlink';
-import { type LeafToParse, type ParsedLeaf, analyseFile } from '../src/core/analyse.ts';
-import { packLeaves } from '../src/core/parallel.ts';
+import { type LeafToParse, type ReadLeaf, analyseFile } from '../src/core/analyse.ts';
+import { decodeReadLeaves, packLeaves } from '../src/core/parallel.ts';
 import type { ParseWorkerApi } from './parse.worker.ts';
 import { describeError, isImportError } from '../src/core/errors.ts';
 import { KIND_LABELS, classifyLeaf } from '../src/core/formats/classify.ts';
@@ -23,12 +23,13 @@ import { plural } from '../src/core/words.ts';
 const PARALLEL_FROM_BYTES = 1 << 20;
 
 /**
- * A parse worker for one file, started before the file is analysed: half of a large archive's usage files are read
- * there (analyseFile's `parallel`), so the import uses both cores (measured at 100,000 devices: parsing was 15.6 s
- * of a 35 s import, on one core of two). It must be running before the analysis starts: a nested worker's script
- * is loaded through this worker, which then reads its own half without yielding.
+ * A parse worker for one file, started before the file is analysed: nearly half of a large archive's entries are
+ * classified and read there (analyseFile's `parallel`), so the import uses both cores (measured at 100,000 devices:
+ * parsing was 15.6 s of a 35 s import, on one core of two). It must be running before the analysis starts: a nested
+ * worker's script is loaded through this worker, which then reads its own part without yielding. Its answer comes
+ * back as one JSON string, decoded here when analyseFile asks for it.
  */
-function parseHelper(): { ready: Promise<boolean>; parallel: (leaves: LeafToParse[]) => Promise<ParsedLeaf[]>; stop: () => void } {
+function parseHelper(): { ready: Promise<boolean>; parallel: (leaves: LeafToParse[]) => Promise<ReadLeaf[]>; stop: () => void } {
   const worker = new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' });
   const api = Comlink.wrap<ParseWorkerApi>(worker);
   return {
@@ -39,7 +40,7 @@ function parseHelper(): { ready: Promise<boolean>; parallel: (leaves: LeafToPars
     // Not async: the work is posted before this returns.
     parallel: (leaves) => {
       const packed = packLeaves(leaves);
-      return api.read(Comlink.transfer(packed, [packed.buffer]));
+      return api.read(Comlink.transfer(packed, [packed.buffer])).then(decodeReadLeaves);
     },
     stop: () => worker.terminate(),
   };

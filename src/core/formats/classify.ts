@@ -247,16 +247,21 @@ function manifest(folder: ArchiveFolder, name: string): string | null {
 
 /** Kind of a whole file after its archive layers are opened, plus the kind of every leaf. */
 export function classifyTree(node: ArchiveNode): TreeClassification {
-  if (node.type === 'leaf') {
-    const classification = classifyLeaf(node.bytes);
-    return { ...classification, leaves: [{ leaf: node, classification }] };
-  }
   const leaves: ClassifiedLeaf[] = [];
   const walk = (n: ArchiveNode) => {
     if (n.type === 'leaf') leaves.push({ leaf: n, classification: classifyLeaf(n.bytes) });
     else n.children.forEach(walk);
   };
   walk(node);
+  return classifyFromLeaves(node, leaves);
+}
+
+/**
+ * `classifyTree` for a file whose leaves are classified already, all of them in archive order (`leaves` of
+ * archive/expand.ts): how analyse.ts classifies leaves in two workers at once.
+ */
+export function classifyFromLeaves(node: ArchiveNode, leaves: ClassifiedLeaf[]): TreeClassification {
+  if (node.type === 'leaf') return { ...leaves[0]!.classification, leaves };
   const simulated = leaves.some((l) => l.classification.simulated);
   const jsonManifest = manifest(node, 'manifest.json');
   if (jsonManifest && /"format"\s*:\s*"slp-backup\//.test(jsonManifest)) {
