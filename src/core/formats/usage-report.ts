@@ -135,7 +135,12 @@ function epochMs(v: unknown): number | null {
   return n > 1e11 ? n : n * 1000;
 }
 
-const ROLES: Record<string, HaRole> = { active: 'active', standby: 'standby', member: 'member' };
+// A Map, not an object: a role named "constructor" or "__proto__" must not find Object's own properties.
+const ROLES: ReadonlyMap<string, HaRole> = new Map([
+  ['active', 'active'],
+  ['standby', 'standby'],
+  ['member', 'member'],
+]);
 
 function readReport(doc: XmlDocument, node: XmlNode, index: number, where: readonly string[], systemInfo: SystemInfo | null): RumReport {
   const what = () => `RUM report ${index + 1} (line ${lineOf(doc.bytes, node.start)})`;
@@ -201,7 +206,7 @@ function readReport(doc: XmlDocument, node: XmlNode, index: number, where: reado
     for (const entry of meta.ha_udi) {
       const e = obj(entry);
       const member = udiFromJson(e?.sudi);
-      const role = ROLES[String(e?.role ?? '').toLowerCase()];
+      const role = ROLES.get(String(e?.role ?? '').toLowerCase());
       if (member && role) ha.push({ role, udi: member });
     }
   }

@@ -101,6 +101,17 @@ describe('device usage file: variants devices write', () => {
     expectByteExact(bytes, file);
   });
 
+  it('ignores an HA member whose role is not a role, even one named like a property of every object', () => {
+    const good = text(writeUsageFile(c9500Pair(), { pretty: true }));
+    for (const odd of ['constructor', '__proto__', 'toString']) {
+      const bytes = new TextEncoder().encode(new TextDecoder().decode(good).replaceAll('\\"role\\":\\"Standby\\"', `\\"role\\":\\"${odd}\\"`));
+      expect(bytes).not.toEqual(good);
+      const file = read(bytes);
+      expect(file.reports[0]!.ha.map((m) => m.role), odd).toEqual(['active']);
+      expect(() => structuredClone(file)).not.toThrow();
+    }
+  });
+
   it('keeps report IDs beyond 2^53 digit for digit', () => {
     const device = c9300({ reports: [{ reportId: '18446744073709551615', entitlementTag: NW_ADV, count: 1, start: 1760000000, end: 1760003600 }] });
     expect(read(text(writeUsageFile(device))).reports[0]!.reportId).toBe('18446744073709551615');
