@@ -9,7 +9,20 @@ export interface Udi {
 
 /** The one key for a product instance, in Cisco's own `PID:…,SN:…` spelling, upper-cased. */
 export function udiKey(udi: Udi): string {
-  return `PID:${udi.pid.trim().toUpperCase()},SN:${udi.sn.trim().toUpperCase()}`;
+  return `PID:${trimmedUpper(udi.pid)},SN:${trimmedUpper(udi.sn)}`;
+}
+
+/**
+ * `s.trim().toUpperCase()`, but `s` itself when that would not change it (nearly always: UDIs are upper-case
+ * ASCII): keys are spelt for every device of an import, and the two calls cost more than this check.
+ */
+function trimmedUpper(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Anything trim() or toUpperCase() may change is a control or space character, a lower-case letter, or not ASCII.
+    if (c <= 0x20 || c >= 0x7f || (c >= 0x61 && c <= 0x7a)) return s.trim().toUpperCase();
+  }
+  return s;
 }
 
 const PID_SN = /(?:UDI_)?P(?:ID)?\s*:\s*([A-Za-z0-9][A-Za-z0-9._/+-]*)\s*[,;]\s*(?:UDI_)?S(?:N)?\s*:\s*([A-Za-z0-9][A-Za-z0-9._/+-]*)/;

@@ -36,20 +36,29 @@ export interface DeviceUsage {
 
 const MAX_CHANGES = 32;
 
-/** Distils a device's reports (any order) into its usage history. */
+/**
+ * Distils a device's reports (any order) into its usage history.
+ * Runs once per device at import (100,000 at once), so it avoids the temporary arrays, sets and sorts that the
+ * usual case (a report or two per licence, reports already in order) does not need.
+ */
 export function usageHistory(reports: readonly StoredReport[]): DeviceUsage {
   const byTag = new Map<string, StoredReport[]>();
+  let reportedUntil: number | null = null;
   for (const r of reports) {
+    // Math.max pairwise: what Math.max(...ends) gave, without the array.
+    if (r.end !== null) reportedUntil = reportedUntil === null ? r.end : Math.max(reportedUntil, r.end);
     if (!r.entitlementTag) continue;
     const list = byTag.get(r.entitlementTag);
     if (list) list.push(r);
     else byTag.set(r.entitlementTag, [r]);
   }
-  const lines: UsageLine[] = [];
-  for (const [tag, list] of byTag) {
-    list.sort((a, b) => (a.start ?? a.end ?? 0) - (b.start ?? b.end ?? 0));
+  // Mapped from a spread rather than pushed: an array that grows by push reserves 17 slots, kept in each record.
+  const lines = [...byTag.values()].map((list): UsageLine => {
+    const tag = list[0]!.entitlementTag!;
+    if (!inOrder(list, byStart)) list.sort(byStart);
     let firstUse: number | null = null;
     let prev: number | null = null;
+    let utility = false;
     const changes: number[] = [];
     for (const r of list) {
       const count = r.count ?? 0;
@@ -59,19 +68,54 @@ export function usageHistory(reports: readonly StoredReport[]): DeviceUsage {
         else if (prev !== null && count !== prev) changes.push(at);
       }
       prev = count;
+      if (r.utility) utility = true;
     }
     const last = list[list.length - 1]!;
-    lines.push({ tag, firstUse, count: last.count, lastSeen: last.end, utility: list.some((r) => r.utility), changes });
-  }
-  lines.sort((a, b) => a.tag.localeCompare(b.tag));
-  const firstUses = lines.map((l) => l.firstUse).filter((t): t is number => t !== null);
-  const firstUse = firstUses.length ? Math.min(...firstUses) : null;
+    return { tag, firstUse, count: last.count, lastSeen: last.end, utility, changes };
+  });
+  sortStable(lines, (a, b) => a.tag.localeCompare(b.tag));
+  let firstUse: number | null = null;
+  for (const l of lines) if (l.firstUse !== null) firstUse = firstUse === null ? l.firstUse : Math.min(firstUse, l.firstUse);
   // A licence first used after the device's very first use is a change of the licence set (a licence added).
+  let withChanges: UsageLine | null = null;
+  let linesWithChanges = 0;
   for (const l of lines) {
     if (firstUse !== null && l.firstUse !== null && l.firstUse > firstUse) l.changes.unshift(l.firstUse);
-    l.changes = [...new Set(l.changes)].sort((a, b) => a - b).slice(-MAX_CHANGES);
+    l.changes = ascendingDistinct(l.changes);
+    if (l.changes.length) {
+      withChanges = l;
+      linesWithChanges++;
+    }
   }
-  const changes = [...new Set(lines.flatMap((l) => l.changes))].sort((a, b) => a - b).slice(-MAX_CHANGES);
-  const ends = reports.map((r) => r.end).filter((t): t is number => t !== null);
-  return { lines, firstUse, changes, reportedUntil: ends.length ? Math.max(...ends) : null };
+  const changes = linesWithChanges === 0 ? [] : linesWithChanges === 1 ? [...withChanges!.changes] : ascendingDistinct(lines.flatMap((l) => l.changes));
+  return { lines, firstUse, changes, reportedUntil };
+}
+
+const byStart = (a: StoredReport, b: StoredReport): number => (a.start ?? a.end ?? 0) - (b.start ?? b.end ?? 0);
+
+/** Whether a (stable) sort by `compare` would leave `list` as it is. */
+function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (!(compare(list[i - 1]!, list[i]!) <= 0)) return false;
+  return true;
+}
+
+/** `list.sort(compare)` (stable), by insertion when short: Array.prototype.sort's set-up dominates for a few items. */
+function sortStable<T>(list: T[], compare: (a: T, b: T) => number): void {
+  if (list.length > 8) {
+    list.sort(compare);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let j = i;
+    for (; j > 0 && compare(list[j - 1]!, item) > 0; j--) list[j] = list[j - 1]!;
+    list[j] = item;
+  }
+}
+
+/** The distinct times, ascending, the latest MAX_CHANGES. */
+function ascendingDistinct(times: number[]): number[] {
+  if (times.length === 0) return times;
+  if (times.length === 1) return times.slice(); // its exact size: a pushed array holds 17 slots
+  return [...new Set(times)].sort((a, b) => a - b).slice(-MAX_CHANGES);
 }
