@@ -1,5 +1,6 @@
-import { gzip } from '../archive/gzip.ts';
-import { writeTar, writeTarGz } from '../archive/tar.ts';
+import { type CheckedRun, GzipSink, canStreamGzip, crc32, gzipStored } from '../archive/gzip-sink.ts';
+import { writeTarGz } from '../archive/tar.ts';
+import { BLOCK, TAR_END, tarHeader } from '../archive/ustar.ts';
 
 /**
  * A CSSM upload bundle the way CSLU and SSM On-Prem export them (INFERRED, FORMATS.md): `UD_SA_<ts>.tar.gz`
@@ -17,7 +18,11 @@ export interface BundleDevice {
 export interface BundleVirtualAccount {
   name: string;
   id: string;
-  devices: BundleDevice[];
+  /**
+   * In order. May come one at a time (an async iterable): each device file then goes to the compressor as it is read,
+   * and the reading of the next overlaps the deflating of the last.
+   */
+  devices: Iterable<BundleDevice> | AsyncIterable<BundleDevice>;
 }
 
 export interface UploadBundleInput {
@@ -38,24 +43,72 @@ export interface UploadBundle {
 export async function writeUploadBundle(input: UploadBundleInput): Promise<UploadBundle> {
   const ts = Math.floor(input.timestamp / 1000);
   const lines = ['Manifest-Version: 1.0', `Created-By: ${input.createdBy}`, `Smart-Account: ${input.smartAccount.name}`, `Smart-Account-ID: ${input.smartAccount.id}`, ''];
-  const files = [];
+  const files: Array<{ name: string; run: CheckedRun }> = [];
   const entries: UploadBundle['entries'] = [];
   let n = 0;
   for (const [i, va] of input.virtualAccounts.entries()) {
     // One second apart per Virtual Account keeps the inner names distinct, as CSLU's timestamps are.
     const vaFile = `UD_VA_${ts + i}.tar.gz`;
-    const devs = va.devices.map((d) => {
-      n += 1;
-      const devFile = `dev_${n}_${ts + i}.txt`;
-      entries.push({ key: d.key, virtualAccount: va.name, vaFile, devFile, n });
-      return { name: devFile, bytes: d.bytes, mtime: input.timestamp };
-    });
-    files.push({ name: vaFile, bytes: await writeTarGz(devs), mtime: input.timestamp });
+    const devFiles = (async function* () {
+      for await (const d of va.devices) {
+        n += 1;
+        const devFile = `dev_${n}_${ts + i}.txt`;
+        entries.push({ key: d.key, virtualAccount: va.name, vaFile, devFile, n });
+        yield { name: devFile, bytes: d.bytes, mtime: input.timestamp };
+      }
+    })();
+    files.push({ name: vaFile, run: await tarGzRun(devFiles) });
     lines.push(`Name: /${vaFile}`, `Specification-VA: ${va.name}`, `Specification-VA-ID: ${va.id}`, '');
   }
-  const manifest = { name: 'manifest.mf', bytes: new TextEncoder().encode(lines.join('\n')), mtime: input.timestamp };
-  // The outer layer holds already compressed UD_VA files: stored, not deflated again.
-  return { name: `UD_SA_${ts}.tar.gz`, bytes: gzip(await writeTar([manifest, ...files]), 0), entries };
+  // The outer layer holds already compressed UD_VA files: stored, not deflated again. Written around the UD_VA files'
+  // pieces as the compressor gave them, with their CRC worked out meanwhile: the same bytes as
+  // `gzip(await writeTar([manifest, ...files]), 0)` without building the tar nor reading it all again.
+  const manifest = new TextEncoder().encode(lines.join('\n'));
+  const parts: Array<Uint8Array | CheckedRun> = [];
+  const entry = (name: string, length: number) => parts.push(tarHeader(name, length, input.timestamp));
+  const pad = (length: number) => {
+    if (length % BLOCK) parts.push(new Uint8Array(BLOCK - (length % BLOCK)));
+  };
+  entry('manifest.mf', manifest.length);
+  parts.push(manifest);
+  pad(manifest.length);
+  for (const f of files) {
+    entry(f.name, f.run.length);
+    parts.push(f.run);
+    pad(f.run.length);
+  }
+  parts.push(TAR_END);
+  return { name: `UD_SA_${ts}.tar.gz`, bytes: gzipStored(parts), entries };
+}
+
+/**
+ * A tar.gz of device files (plain names) as they come, streamed into the native compressor, its output kept in the
+ * pieces it came in with their CRC-32; without a native compressor, gathered and written by `writeTarGz`.
+ */
+async function tarGzRun(files: AsyncIterable<{ name: string; bytes: Uint8Array; mtime: number }>): Promise<CheckedRun> {
+  if (!canStreamGzip()) {
+    const all = [];
+    for await (const f of files) all.push(f);
+    const bytes = await writeTarGz(all);
+    return { pieces: [bytes], length: bytes.length, crc: crc32(bytes) };
+  }
+  const run = { pieces: [] as Uint8Array[], length: 0, crc: 0 };
+  const sink = new GzipSink({
+    onOutput: (chunk) => {
+      run.pieces.push(chunk);
+      run.length += chunk.length;
+      run.crc = crc32(chunk, run.crc);
+    },
+  });
+  try {
+    for await (const f of files) await sink.writeTarEntry(f.name, f.bytes, f.mtime);
+    await sink.write(TAR_END);
+  } catch (e) {
+    sink.abort(e);
+    throw e;
+  }
+  await sink.close();
+  return run;
 }
 
 /** The Virtual Account each `UD_VA_…` file of a bundle belongs to, from its manifest.mf. */
