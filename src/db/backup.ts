@@ -25,11 +25,9 @@ import { describeError, formatBytes } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { APP_NAME, APP_VERSION } from '../core/version.ts';
 import { storeAnalysis } from './import.ts';
-import { allDevices } from './devices.ts';
-import { allReportSets } from './reports.ts';
 import { isJournalKey } from './journal.ts';
 import { isQuotaError, quotaMessage } from './quota.ts';
-import { RETIRED_TABLES, SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type WorkbenchDb } from './schema.ts';
+import { LISTED_AS, RETIRED_TABLES, SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, type LogEvent, type StoredFile, type WorkbenchDb } from './schema.ts';
 import type { Cycle } from '../core/cycle/model.ts';
 
 /**
@@ -85,7 +83,8 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
     for (const stored of TABLES) {
       // Devices and report sets are written one per line, as schemas before v8 kept them, whatever buckets hold
       // them here: a backup stays readable device by device, and a restore rebuilds the buckets (RETIRED_TABLES).
-      const table = stored === 'deviceSets' ? 'devices' : stored === 'reportSets' ? 'reports' : stored;
+      const listed = LISTED_AS[stored];
+      const table = listed?.part ?? stored;
       let lines: string[] = [];
       let size = 0;
       let n = 0;
@@ -102,10 +101,8 @@ async function snapshot(db: WorkbenchDb): Promise<{ parts: Part[]; blobs: Blob[]
         n++;
         if (lines.length >= PART_RECORDS || size >= PART_BYTES) close();
       };
-      if (stored === 'deviceSets') {
-        for (const d of await allDevices(db.deviceSets)) add(d);
-      } else if (stored === 'reportSets') {
-        for (const r of (await allReportSets(db.reportSets)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) add(r);
+      if (listed) {
+        for (const r of await listed.read(db)) add(r);
       } else {
         // Pages of records by primary key (getAll under the hood): a cursor over every record took about 1.6× as
         // long in Chromium (bench). All tables have one plain inline key.

@@ -156,6 +156,18 @@ export class DeviceSets {
     return this.shards.get(shardKey(key))!.at.get(key);
   }
 
+  /** The bucket number of each of these devices that exists. */
+  private async numbers(keys: Iterable<string>): Promise<Map<string, number>> {
+    const list = [...new Set(keys)];
+    await this.locate(list);
+    const out = new Map<string, number>();
+    for (const k of list) {
+      const n = this.where(k);
+      if (n !== undefined) out.set(k, n);
+    }
+    return out;
+  }
+
   private async load(numbers: Iterable<number>): Promise<void> {
     const missing = new Set<string>();
     for (const n of numbers) if (!this.buckets.has(n)) missing.add(bucketKey(n));
@@ -171,13 +183,7 @@ export class DeviceSets {
 
   /** The devices of these keys that exist, by key. */
   async get(keys: Iterable<string>): Promise<Map<string, ProductInstance>> {
-    const list = [...new Set(keys)];
-    await this.locate(list);
-    const wanted = new Map<string, number>();
-    for (const k of list) {
-      const n = this.where(k);
-      if (n !== undefined) wanted.set(k, n);
-    }
+    const wanted = await this.numbers(keys);
     await this.load(new Set(wanted.values()));
     const out = new Map<string, ProductInstance>();
     for (const [k, n] of wanted) {
@@ -190,13 +196,8 @@ export class DeviceSets {
 
   /** The bucket (its key) holding each of these devices that exists: their report sets live in the same key. */
   async places(keys: Iterable<string>): Promise<Map<string, string>> {
-    const list = [...new Set(keys)];
-    await this.locate(list);
     const out = new Map<string, string>();
-    for (const k of list) {
-      const n = this.where(k);
-      if (n !== undefined) out.set(k, bucketKey(n));
-    }
+    for (const [k, n] of await this.numbers(keys)) out.set(k, bucketKey(n));
     return out;
   }
 

@@ -7,8 +7,8 @@ import type { FileKind } from '../core/formats/classify.ts';
 import type { DeviceCliRecord } from '../core/model/device-facts.ts';
 import type { DeviceReports, ProductInstance } from '../core/model/fleet.ts';
 import { usageHistory } from '../core/policy/usage.ts';
-import { type ReportBucket, bucketise, bucketiseWith } from './reports.ts';
-import { type DeviceSetRecord, bucketiseDevices, placesOf } from './devices.ts';
+import { type ReportBucket, allReportSets, bucketise, bucketiseWith } from './reports.ts';
+import { type DeviceSetRecord, allDevices, bucketiseDevices, placesOf } from './devices.ts';
 
 /** An imported original file: what it is and what was learned from it. Its bytes live in `fileBytes`. */
 export interface StoredFile {
@@ -222,6 +222,15 @@ export const RETIRED_TABLES: Readonly<Record<string, { into: TableName; convert:
   devices: { into: 'deviceSets', convert: (records) => bucketiseDevices(records as ProductInstance[]) },
   reports: { into: 'reportSets', convert: (records, converted) => bucketiseWith(records as DeviceReports[], placesOf((converted.get('deviceSets') ?? []) as DeviceSetRecord[])) },
   reportSets: { into: 'reportSets', convert: (records, converted) => bucketiseWith((records as ReportBucket[]).flatMap((b) => b.sets), placesOf((converted.get('deviceSets') ?? []) as DeviceSetRecord[])) },
+};
+
+/**
+ * Tables a backup lists record by record rather than as stored: the part name their records go under, and how
+ * they are read (in key order). A restore brings them back through RETIRED_TABLES under the same names.
+ */
+export const LISTED_AS: Readonly<Partial<Record<TableName, { part: string; read: (db: WorkbenchDb) => Promise<unknown[]> }>>> = {
+  deviceSets: { part: 'devices', read: (db) => allDevices(db.deviceSets) },
+  reportSets: { part: 'reports', read: async (db) => (await allReportSets(db.reportSets)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) },
 };
 
 /**

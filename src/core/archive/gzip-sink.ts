@@ -1,3 +1,4 @@
+import { concat } from './gzip.ts';
 import { BLOCK, TAR_END, plainTarName, tarHeader } from './ustar.ts';
 
 const MiB = 1024 * 1024;
@@ -222,13 +223,7 @@ export async function writeTarGzStream(files: ReadonlyArray<{ name: string; byte
   for (const f of files) await sink.writeTarEntry(f.name, f.bytes, f.mtime);
   await sink.write(TAR_END);
   await sink.close();
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts, size);
 }
 
 /** CRC-32 (gzip's) tables for eight bytes at a time: table k maps a byte to its CRC k bytes further on. */
