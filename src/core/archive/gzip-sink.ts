@@ -134,11 +134,20 @@ export class GzipSink {
     }
   }
 
+  /**
+   * Sends the stage. Only a full one is reused once its write resolves: a resolved write proves the compressor has
+   * read the bytes only when they were more than its queue holds. The standard compresses a chunk within its write,
+   * so in browsers any resolved write would do; Node's CompressionStream is a zlib stream behind an adapter that
+   * resolves a write leaving zlib's queue under its 16 KiB high-water mark at once, while zlib may not have read it
+   * yet, and one over the mark once the queue has drained. A part-filled stage (a tar header before a large entry,
+   * the last piece) is left to the garbage collector: when it was refilled, zlib now and then read the next entry's
+   * header in its place, and a 10,000-device backup failed its own check.
+   */
   private sendStage(): void {
     if (!this.stage || this.staged === 0) return;
     const buffer = this.stage;
     this.stage = null;
-    this.send(buffer.subarray(0, this.staged), buffer);
+    this.send(buffer.subarray(0, this.staged), this.staged === STAGE ? buffer : null);
   }
 
   private send(bytes: Uint8Array, buffer: Uint8Array | null): void {

@@ -1,8 +1,9 @@
 import { gzip as pakoGzip } from 'pako';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyseFile } from '../../../src/core/analyse.ts';
-import { gunzip, gzip, writeTar, writeTarGz } from '../../../src/core/archive/index.ts';
+import { concat, gunzip, gzip, writeTar, writeTarGz } from '../../../src/core/archive/index.ts';
 import { GzipSink, crc32, crc32Combine, gzipStored } from '../../../src/core/archive/gzip-sink.ts';
+import { TAR_END } from '../../../src/core/archive/ustar.ts';
 import { Budget, DEFAULT_LIMITS } from '../../../src/core/archive/limits.ts';
 import { writeUploadBundle } from '../../../src/core/bundle/upload.ts';
 import { StoredEntries, buildUpload } from '../../../src/core/cycle/build.ts';
@@ -95,6 +96,64 @@ describe('GzipSink', () => {
     const b = new Uint8Array(await (await cut.close()).arrayBuffer());
     expect(firstDifference(a, streamed)).toBe(-1);
     expect(firstDifference(b, streamed)).toBe(-1);
+  });
+
+  it('never refills a staging buffer before the compressor has read it (Node: a write under 16 KiB resolves at once)', async () => {
+    // Node's CompressionStream is a zlib stream behind an adapter: a write that leaves zlib's queue under its
+    // 16 KiB high-water mark resolves at once, before zlib has read it; a larger one resolves once the queue has
+    // drained. A tar header staged alone before a large entry was such a write: its buffer went back to be
+    // refilled with the next header while zlib still had it queued, and a 10,000-device backup failed its own check
+    // ("checksum mismatch") — now and then, as zlib's thread was quick or not. This compressor reads late, always.
+    class LateCompressionStream {
+      readonly readable: ReadableStream<Uint8Array>;
+      readonly writable: WritableStream<Uint8Array>;
+      constructor() {
+        const read: Uint8Array[] = [];
+        let queued: Uint8Array[] = [];
+        let queuedBytes = 0;
+        let drained: (() => void) | null = null;
+        const take = () => {
+          for (const chunk of queued) read.push(chunk.slice());
+          queued = [];
+          queuedBytes = 0;
+          drained?.();
+          drained = null;
+        };
+        let out!: ReadableStreamDefaultController<Uint8Array>;
+        this.readable = new ReadableStream({ start: (c) => void (out = c) });
+        this.writable = new WritableStream({
+          write(chunk) {
+            queued.push(chunk);
+            queuedBytes += chunk.length;
+            setTimeout(take, 20);
+            if (queuedBytes < 16 * 1024) return;
+            return new Promise<void>((resolve) => (drained = resolve));
+          },
+          close() {
+            take();
+            out.enqueue(gzip(concat(read)));
+            out.close();
+          },
+        });
+      }
+    }
+    vi.stubGlobal('CompressionStream', LateCompressionStream);
+    try {
+      const files = [
+        { name: 'manifest.json', bytes: bytesOf(1_600, 1), mtime: T },
+        { name: 'blobs/0', bytes: bytesOf(3_000_000, 2), mtime: T },
+        ...[440, 120, 220].map((size, i) => ({ name: `tables/t${i}/00001.jsonl`, bytes: bytesOf(size, 3 + i), mtime: T })),
+        ...[2_500_000, 1_200_000, 700_000].map((size, i) => ({ name: `tables/big/0000${i}.jsonl`, bytes: bytesOf(size, 6 + i), mtime: T })),
+        ...Array.from({ length: 700 }, (_, i) => ({ name: `dev_${i}.txt`, bytes: bytesOf(3_000 + i, 10 + i), mtime: T })),
+      ];
+      const sink = new GzipSink();
+      for (const f of files) await sink.writeTarEntry(f.name, f.bytes, f.mtime);
+      await sink.write(TAR_END);
+      const written = new Uint8Array(await (await sink.close()).arrayBuffer());
+      expect(firstDifference(gunzip(written, ['w'], new Budget(DEFAULT_LIMITS)), await writeTar(files))).toBe(-1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('stops when aborted: no more writes, and close says why', async () => {
