@@ -65,6 +65,10 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
     }
     emit({ type: 'phase', index, phase: p, fraction });
   };
+  const endPhase = () => {
+    if (current) timings[current] = (timings[current] ?? 0) + (performance.now() - since);
+    current = null;
+  };
   let bytes: Uint8Array;
   try {
     phase('reading', 0);
@@ -82,9 +86,14 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
   }
   let analysis;
   try {
-    phase('parsing', 0.1);
+    phase('opening', 0.1);
     const parallel = helper && (await helper.ready) ? helper.parallel : undefined;
-    analysis = await analyseFile(input.name, bytes, { sha256, parallel, onProgress: (done, total) => phase('parsing', 0.1 + 0.7 * (total ? done / total : 1)) });
+    analysis = await analyseFile(input.name, bytes, {
+      sha256,
+      parallel,
+      onOpened: () => phase('parsing', 0.25),
+      onProgress: (done, total) => phase('parsing', 0.25 + 0.55 * (total ? done / total : 1)),
+    });
   } catch (e) {
     return { ...base, sha256, kind: classifyLeaf(bytes.subarray(0, 65536)).kind, status: 'refused', message: sentence(describeError(e, [input.name]), 'Nothing was imported.') };
   } finally {
@@ -103,12 +112,12 @@ async function importOne(db: WorkbenchDb, index: number, input: ImportInput, emi
           : `Recognised as ${KIND_LABELS[analysis.kind]} (${analysis.kindReason}). This version cannot read it yet, so it was not imported.`,
     };
   }
-  phase('storing', 0.85);
+  phase('merging', 0.85);
   // The File itself is stored: IndexedDB copies its bytes into the database when the transaction commits.
   const blob = input.blob;
   try {
-    const outcome = await storeAnalysis(db, analysis, blob, Date.now());
-    timings.storing = performance.now() - since;
+    const outcome = await storeAnalysis(db, analysis, blob, Date.now(), () => phase('storing', 0.9));
+    endPhase();
     if (outcome.status === 'duplicate') {
       return { ...base, sha256, kind: outcome.file.kind, status: 'duplicate', message: `Already imported as ${outcome.file.name}: nothing changed.` };
     }

@@ -10,7 +10,11 @@ export interface ImportInput {
   blob: Blob;
 }
 
-export type ImportPhase = 'reading' | 'hashing' | 'parsing' | 'storing';
+/**
+ * What the import worker is doing: reading the file, hashing it, opening it (inflating, walking its tar), parsing its
+ * entries, merging what they say with the workspace, storing the result. Each one's time is in `timings`.
+ */
+export type ImportPhase = 'reading' | 'hashing' | 'opening' | 'parsing' | 'merging' | 'storing';
 
 export type ImportStatus = 'imported' | 'duplicate' | 'refused' | 'not-supported';
 

@@ -112,6 +112,8 @@ export interface AnalyseOptions {
   limits?: ArchiveLimits;
   /** Called as entries are read: (entries done, entries in all). */
   onProgress?: (done: number, total: number) => void;
+  /** Called once the file is opened (every gzip and tar layer), before its entries are read. */
+  onOpened?: () => void;
   /** The file's SHA-256 when the caller has it already (the import worker hashes first to skip duplicates). */
   sha256?: string;
   /**
@@ -152,6 +154,7 @@ export async function analyseFile(name: string, bytes: Uint8Array, options: Anal
   const { limits = DEFAULT_LIMITS, onProgress } = options;
   if (bytes.length === 0) throw new ImportError('empty', [name], 'is empty (0 bytes) — nothing to import');
   const [sha256, tree] = await Promise.all([options.sha256 ?? sha256Hex(bytes), expand(name, bytes, limits)]);
+  options.onOpened?.();
   const single = tree.type === 'leaf';
   const all = leavesOf(tree);
   // The last entries of a large archive are classified and read elsewhere meanwhile (options.parallel), then merged

@@ -41,8 +41,9 @@ export function findFile(db: WorkbenchDb, sha256: string): Promise<StoredFile | 
 /**
  * Stores one analysed file and everything learned from it in one transaction: all of it or nothing (a crash,
  * a closed tab or a failing write leaves no half-import behind). The same bytes twice is a no-op that says so.
+ * `onWriting` is called when merging is done and the writes begin (the import's phases).
  */
-export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blob: Blob, now: number): Promise<StoreOutcome> {
+export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blob: Blob, now: number, onWriting?: () => void): Promise<StoreOutcome> {
   if (!analysis.readable) throw new Error(`${analysis.name}: ${KIND_LABELS[analysis.kind]} files cannot be imported yet`);
   const keys = keysTouched(analysis.usage);
   const cliKeys = new Set<string>();
@@ -181,6 +182,7 @@ export async function storeAnalysis(db: WorkbenchDb, analysis: FileAnalysis, blo
       problems: analysis.entries.filter((e) => e.status !== 'read'),
       summary: { entries: analysis.entries.length, usageFiles: analysis.usage.length, ...summary },
     };
+    onWriting?.();
     await db.fileBytes.add({ sha256: analysis.sha256, blob });
     await db.files.add(file);
     await deviceSets.put([...devicesOut.values()]);

@@ -1,6 +1,6 @@
 import { expand, leaves } from '../archive/expand.ts';
-import { concat, isGzip } from '../archive/gzip.ts';
-import { DEFAULT_LIMITS, type ArchiveLimits } from '../archive/limits.ts';
+import { concat, gunzipFast, isGzip } from '../archive/gzip.ts';
+import { Budget, DEFAULT_LIMITS, type ArchiveLimits } from '../archive/limits.ts';
 import { isTar, plainEntries, unsafeEntryName, writeTarGz } from '../archive/tar.ts';
 import { writeUploadBundle } from '../bundle/upload.ts';
 import type { StoredReport } from '../model/fleet.ts';
@@ -58,55 +58,21 @@ export class StoredEntries implements EntryReader {
   }
 }
 
-/** Where gzipTarEntries drops young garbage (see there). */
-const scratch: { young: unknown } = { young: null };
-
 /**
- * The entries of a stored original that is one gzip member holding a plain tar of plain files — every usage archive
- * the workbench keeps — by entry name, as `expand` would give them: inflated by the native DecompressionStream
- * straight into one buffer of the size the gzip trailer gives, each entry a view of it. Null for anything else (no
- * native inflater, several members, a trailer that lies, nested archives, names or sizes the limits refuse, damage),
- * which `expand` then opens, and refuses, as at import.
- *
- * Why not `expand` (measured on a 100,000-device fleet, 470 MB of tar in five archives): it keeps the inflater's
- * 16 KiB pieces and joins them, so the archives were held twice over, and V8, which counts buffers against a budget
- * for memory outside its heap, ran a full garbage collection of the whole workspace every second or so while they
- * came (opening took 6-15 s; the inflating itself is 1.5 s). Here each piece is copied once and dropped.
- *
- * Dropped pieces are only freed by a minor collection, and V8 starts those by how much JavaScript was allocated,
- * not by buffers: each piece (two buffers, in Node) comes with little of that, so once the young generation has
- * grown, hundreds of megabytes of dead pieces piled up between two minor collections and set off full ones anyway,
- * in one build out of two or three (opening 5-10 s instead of 3). Half as many bytes of plain garbage as each piece
- * carries keeps minor collections coming often enough; it costs about 0.1 s.
+ * The entries of a stored original that is one gzip layer holding a plain tar of plain files — every usage archive
+ * the workbench keeps — by entry name, as `expand` would give them: inflated into one buffer (gunzipFast), each
+ * entry a view of it, without the copies `expand` makes through modern-tar for other shapes. Null for anything else
+ * (nested archives, names or sizes the limits refuse, damage), which `expand` then opens, and refuses, as at import.
  */
 async function gzipTarEntries(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<Map<string, Uint8Array> | null> {
-  if (typeof DecompressionStream !== 'function' || !isGzip(bytes) || bytes.length < 18 || bytes.length > limits.maxInputBytes) return null;
-  const size = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
-  if (size < 1024 || size > limits.maxTotalBytes || (size > limits.ratioFloorBytes && size > bytes.length * limits.maxInflateRatio)) return null;
-  const raw = new Uint8Array(size);
-  let produced = 0;
-  const inflater = new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
-  const writer = inflater.writable.getWriter();
-  const reader = inflater.readable.getReader();
-  const fed = writer.write(bytes).then(() => writer.close());
-  fed.catch(() => undefined);
+  if (!isGzip(bytes) || bytes.length > limits.maxInputBytes) return null;
+  let raw: Uint8Array;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (produced + value.length > size) throw new Error('more than the trailer says');
-      raw.set(value, produced);
-      produced += value.length;
-      scratch.young = new Array(value.length >> 4);
-    }
-    await fed;
+    raw = await gunzipFast(bytes, ['stored file'], new Budget(limits));
   } catch {
-    void reader.cancel().catch(() => undefined);
-    void writer.abort().catch(() => undefined);
     return null;
   }
-  scratch.young = null;
-  if (produced !== size || !isTar(raw)) return null;
+  if (!isTar(raw)) return null;
   const listing = plainEntries(raw);
   if (!listing || listing.length > limits.maxEntries) return null;
   const entries = new Map<string, Uint8Array>();

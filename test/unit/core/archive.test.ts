@@ -1,6 +1,6 @@
 import { packTar } from 'modern-tar';
 import { describe, expect, it } from 'vitest';
-import { expand, extractEntry, gunzip, gzip, leaves, readTar, withLimits, writeTar } from '../../../src/core/archive/index.ts';
+import { concat, expand, extractEntry, gunzip, gunzipFast, gzip, leaves, readTar, withLimits, writeTar } from '../../../src/core/archive/index.ts';
 import { Budget, DEFAULT_LIMITS } from '../../../src/core/archive/limits.ts';
 import { ImportError } from '../../../src/core/errors.ts';
 import { decode, text } from '../helpers.ts';
@@ -109,6 +109,53 @@ describe('gzip and tar', () => {
   it('treats a gzip of plain text as a file, not an archive', async () => {
     const tree = await expand('usage.txt.gz', gzip(text('<smartLicense/>')));
     expect(tree).toMatchObject({ type: 'leaf', gzipped: true, path: [] });
+  });
+});
+
+describe('gunzipFast (native inflate into the size the trailer announces)', () => {
+  const body = (n: number, seed: number) => new Uint8Array(n).map((_, i) => ((i * 2654435761 + seed) >>> 13) % 7 === 0 ? 32 + (i % 90) : 97 + (i % 5));
+  /** The gzip with its trailer's size field (the last four bytes) replaced. */
+  const withTrailerSize = (gz: Uint8Array, size: number) => {
+    const out = gz.slice();
+    new DataView(out.buffer).setUint32(out.length - 4, size, true);
+    return out;
+  };
+
+  it('gives what pako gives, and counts it against the budget', async () => {
+    const data = body(3_000_000, 1);
+    const budget = new Budget(DEFAULT_LIMITS);
+    const out = await gunzipFast(gzip(data), ['a.gz'], budget);
+    // Compared as Buffers: toEqual walks megabytes element by element (17 s).
+    expect(Buffer.compare(out, data)).toBe(0);
+    expect(budget.bytes).toBe(data.length);
+  });
+
+  it('reads a stream of several members, whose trailer announces only the last', async () => {
+    const a = body(700_000, 2);
+    const b = body(5_000, 3);
+    expect(Buffer.compare(await gunzipFast(concat([gzip(a), gzip(b)]), ['two.gz'], new Budget(DEFAULT_LIMITS)), concat([a, b]))).toBe(0);
+  });
+
+  it.each([
+    ['smaller', 1_000],
+    ['larger', 2_000_000],
+  ])('refuses a trailer announcing a %s size than the data as damage, naming the file', async (_, size) => {
+    const e = await refusal(gunzipFast(withTrailerSize(gzip(body(900_000, 4)), size), ['lying.gz'], new Budget(DEFAULT_LIMITS)));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toMatch(/^lying\.gz: the gzip data is damaged/);
+  });
+
+  it('refuses a bomb whose trailer announces a small size by its ratio, as it inflates', async () => {
+    const bomb = withTrailerSize(gzip(new Uint8Array(16 * 1024 * 1024)), 1024);
+    const e = await refusal(gunzipFast(bomb, ['bomb.gz'], new Budget(withLimits({ ratioFloorBytes: 1024 * 1024 }))));
+    expect(e.code).toBe('inflate-ratio');
+  });
+
+  it('refuses a trailer announcing 4 GiB − 1 past the limits as damage, counting nothing against the budget', async () => {
+    const budget = new Budget(withLimits({ maxTotalBytes: 8 * 1024 * 1024 }));
+    const e = await refusal(gunzipFast(withTrailerSize(gzip(body(20_000, 5)), 0xffffffff), ['huge.gz'], budget));
+    expect(e.code).toBe('corrupt');
+    expect(budget.bytes).toBe(0);
   });
 });
 
