@@ -1,4 +1,22 @@
 import type { Table } from 'dexie';
+import { jsonSafe } from '../core/parallel.ts';
+
+/**
+ * A bucket's items as stored (schema v10): one JSON string rather than the objects. Chromium's IndexedDB serialises
+ * an object graph value by value (structured clone), a string in one piece. Measured in headless Chromium here with
+ * 100,000 devices and their report sets in 3,125 buckets of each: written as objects 4.1–5.7 s, as JSON (stringify
+ * included) 1.9 s; the devices read back 2.7 s as objects, 2.1–2.4 s as JSON (parse included). Items that JSON
+ * would not give back (jsonSafe: -0, NaN, a class instance…) stay objects; both forms are read. A property set to
+ * undefined is left out, which every reader takes the same way (optional fields).
+ */
+export function packed<T>(items: T[]): T[] | string {
+  return jsonSafe(items, true) ? JSON.stringify(items) : items;
+}
+
+/** The items of a bucket as `packed` stored them (or as schema v8 and v9 did: objects). */
+export function unpacked<T>(stored: T[] | string): T[] {
+  return typeof stored === 'string' ? (JSON.parse(stored) as T[]) : stored;
+}
 
 /** Below this many keys, asking for each key is cheaper than listing the table's keys first. */
 const FEW = 64;

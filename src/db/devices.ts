@@ -1,6 +1,6 @@
 import type { Table } from 'dexie';
 import type { ProductInstance } from '../core/model/fleet.ts';
-import { getExisting } from './bulk.ts';
+import { getExisting, packed, unpacked } from './bulk.ts';
 
 /**
  * The devices of a workspace, stored in buckets of up to 32 devices rather than one record per device (schema v9).
@@ -15,13 +15,20 @@ import { getExisting } from './bulk.ts';
  * of 90,000 writes ~320 buckets, not every bucket of the workspace (report sets, bucketed by hash, are rewritten
  * whole in that case). A device stays in its bucket for good: devices are never deleted (a removed one is marked
  * `retired`), and a restore rebuilds everything. The directory is split by a hash of the device key into 64
- * records, so that looking up one device reads ~1/64 of it.
+ * records, so that looking up one device reads ~1/64 of it. Since v10 a bucket's devices are stored as one JSON
+ * string (bulk.ts `packed` says why); every read goes through `openDeviceBucket`.
  */
 
 /** One bucket: up to BUCKET_SIZE devices, in the order they were first stored. */
 export interface DeviceBucket {
   key: string;
   devices: ProductInstance[];
+}
+
+/** A bucket as stored: its devices as one JSON string since v10 (bulk.ts `packed`), as objects before. */
+export interface StoredDeviceBucket {
+  key: string;
+  devices: ProductInstance[] | string;
 }
 
 /** One part of the directory: device keys and (same index) the number of the bucket holding each. */
@@ -41,7 +48,7 @@ export interface DeviceMeta {
   lastSize: number;
 }
 
-export type DeviceSetRecord = DeviceBucket | DirectoryShard | DeviceMeta;
+export type DeviceSetRecord = StoredDeviceBucket | DirectoryShard | DeviceMeta;
 
 export const BUCKET_SIZE = 32;
 export const DIRECTORY_SHARDS = 64;
@@ -68,8 +75,23 @@ export function shardKey(deviceKey: string): string {
   return `~dir-${(fnv1a(deviceKey) % DIRECTORY_SHARDS).toString(16).padStart(2, '0')}`;
 }
 
-function isBucket(r: DeviceSetRecord | undefined): r is DeviceBucket {
-  return !!r && 'devices' in r && Array.isArray(r.devices);
+function isBucket(r: DeviceSetRecord | undefined): r is StoredDeviceBucket {
+  return !!r && 'devices' in r && (Array.isArray(r.devices) || typeof r.devices === 'string');
+}
+
+/** A stored bucket opened (its devices as objects): what every read goes through. */
+export function openDeviceBucket(r: StoredDeviceBucket): DeviceBucket {
+  if (typeof r.devices !== 'string') return r as DeviceBucket;
+  try {
+    return { key: r.key, devices: unpacked(r.devices) };
+  } catch (e) {
+    throw damaged(`bucket ${r.key} cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** A bucket as it is stored. */
+function stored(b: DeviceBucket): StoredDeviceBucket {
+  return { key: b.key, devices: packed(b.devices) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any insert type: records are buckets or bookkeeping
@@ -110,7 +132,7 @@ export function placesOf(records: readonly DeviceSetRecord[]): Map<string, strin
 export async function allDevices(table: DeviceTable): Promise<ProductInstance[]> {
   const records = await table.where(':id').below('~').toArray();
   const out: ProductInstance[] = [];
-  for (const r of records) if (isBucket(r)) for (const d of r.devices) out.push(d);
+  for (const r of records) if (isBucket(r)) for (const d of openDeviceBucket(r).devices) out.push(d);
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -177,7 +199,7 @@ export class DeviceSets {
       const r = found.get(key);
       // A bucket named in the directory but missing would lose devices silently: refuse instead.
       if (!isBucket(r)) throw damaged(`bucket ${key} is missing`);
-      this.buckets.set(parseInt(key.slice(1), 36), r);
+      this.buckets.set(parseInt(key.slice(1), 36), openDeviceBucket(r));
     }
   }
 
@@ -250,7 +272,7 @@ export class DeviceSets {
       shard.at.set(d.key, meta.next - 1);
       shard.changed = true;
     }
-    const records: DeviceSetRecord[] = [...touched.values()];
+    const records: DeviceSetRecord[] = [...touched.values()].map(stored);
     if (meta.devices !== this.meta.devices) {
       for (const [key, shard] of this.shards) {
         if (!shard.changed) continue;

@@ -1,6 +1,6 @@
 import type { Table } from 'dexie';
 import type { DeviceReports } from '../core/model/fleet.ts';
-import { getExisting } from './bulk.ts';
+import { getExisting, packed, unpacked } from './bulk.ts';
 import { type DeviceSets, fnv1a } from './devices.ts';
 
 /**
@@ -22,6 +22,22 @@ import { type DeviceSets, fnv1a } from './devices.ts';
 export interface ReportBucket {
   key: string;
   sets: DeviceReports[];
+}
+
+/** A bucket as stored: its sets as one JSON string since v10 (bulk.ts `packed`), as objects before. */
+export interface StoredReportBucket {
+  key: string;
+  sets: DeviceReports[] | string;
+}
+
+/** A stored bucket opened (its sets as objects). */
+export function openReportBucket(r: StoredReportBucket): ReportBucket {
+  if (typeof r.sets !== 'string') return r as ReportBucket;
+  try {
+    return { key: r.key, sets: unpacked(r.sets) };
+  } catch (e) {
+    throw new Error(`the workspace's report store is damaged: bucket ${r.key} cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Report sets whose device is not stored (never written so, but a restore keeps whatever a backup holds). */
@@ -66,7 +82,7 @@ export class ReportSets {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any insert type: records are whole buckets
   constructor(
-    private readonly table: Table<ReportBucket, string, any>,
+    private readonly table: Table<StoredReportBucket, string, any>,
     private readonly devices: DeviceSets,
   ) {}
 
@@ -77,7 +93,10 @@ export class ReportSets {
     for (const b of places.values()) if (!this.buckets.has(b)) missing.add(b);
     if (missing.size) {
       const found = await getExisting(this.table, missing);
-      for (const b of missing) this.buckets.set(b, found.get(b) ?? { key: b, sets: [] });
+      for (const b of missing) {
+        const r = found.get(b);
+        this.buckets.set(b, r ? openReportBucket(r) : { key: b, sets: [] });
+      }
     }
     return places;
   }
@@ -111,12 +130,12 @@ export class ReportSets {
       if (at === -1) bucket.sets.push(s);
       else bucket.sets[at] = s;
     }
-    await this.table.bulkPut([...touched.values()]);
+    await this.table.bulkPut([...touched.values()].map((b) => ({ key: b.key, sets: packed(b.sets) })));
   }
 }
 
 /** Every report set of the workspace (tests, the report worker's choosing, backups). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any insert type: only reads happen here
-export async function allReportSets(table: Table<ReportBucket, string, any>): Promise<DeviceReports[]> {
-  return (await table.toArray()).flatMap((b) => b.sets);
+export async function allReportSets(table: Table<StoredReportBucket, string, any>): Promise<DeviceReports[]> {
+  return (await table.toArray()).flatMap((b) => openReportBucket(b).sets);
 }

@@ -50,13 +50,15 @@ async function stored(page: Page, dbName: string) {
         r.onsuccess = () => resolve(r.result as T[]);
         r.onerror = () => reject(r.error);
       });
+    // A bucket holds its items as one JSON string (schema v10, src/db/bulk.ts), as objects before.
+    const items = <T>(stored: T[] | string): T[] => (typeof stored === 'string' ? (JSON.parse(stored) as T[]) : stored);
     // Report sets live in buckets of many devices (schema v8, src/db/reports.ts).
-    const reports = (await all<{ sets: Array<{ reports: Array<{ acknowledgedBy?: unknown }> }> }>('reportSets')).flatMap((b) => b.sets);
+    const reports = (await all<{ sets: Array<{ reports: Array<{ acknowledgedBy?: unknown }> }> | string }>('reportSets')).flatMap((b) => items(b.sets));
     const out = {
       files: (await all<{ name: string }>('files')).map((f) => f.name).sort(),
       fileBytes: (await all('fileBytes')).length,
       // Devices live in buckets with a directory (schema v9, src/db/devices.ts): counted in the buckets themselves.
-      devices: (await all<{ key: string; devices?: unknown[] }>('deviceSets')).reduce((n, r) => n + (r.key.startsWith('d') ? r.devices!.length : 0), 0),
+      devices: (await all<{ key: string; devices?: unknown[] | string }>('deviceSets')).reduce((n, r) => n + (r.key.startsWith('d') ? items(r.devices!).length : 0), 0),
       reports: reports.reduce((n, r) => n + r.reports.length, 0),
       acknowledged: reports.reduce((n, r) => n + r.reports.filter((x) => x.acknowledgedBy).length, 0),
       cycles: (await all<{ number: number; state: string; audit: unknown[]; acks: unknown[] }>('cycles')).map((c) => ({ number: c.number, state: c.state, audit: c.audit.length, acks: c.acks.length })),

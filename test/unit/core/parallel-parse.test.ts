@@ -108,7 +108,7 @@ describe('reading part of an archive in another worker', () => {
     expect(back.map((r) => r.classification)).toStrictEqual(read.map((r) => r.classification));
     expect(back[5]!.parsed).toMatchObject({ error: { where: ['f.tar', 'cut.txt'] } });
     expect(back[6]).toStrictEqual({ classification: { kind: 'cli', reason: expect.any(String), simulated: false } });
-    expect([{ a: [1, 'x', null, true, { b: 0 }] }, [undefined], [, 1], { a: undefined }, new Date(0), { n: NaN }, { n: -0 }, () => 1, 1n].map(jsonSafe)).toEqual([
+    expect([{ a: [1, 'x', null, true, { b: 0 }] }, [undefined], [, 1], { a: undefined }, new Date(0), { n: NaN }, { n: -0 }, () => 1, 1n].map((v) => jsonSafe(v))).toEqual([
       true,
       false,
       false,
@@ -119,6 +119,8 @@ describe('reading part of an archive in another worker', () => {
       false,
       false,
     ]);
+    // For storage (db/bulk.ts): a property set to undefined, which JSON leaves out, is allowed; nothing else is.
+    expect([{ a: undefined, b: [{ c: undefined }] }, [undefined], { n: -0, a: undefined }].map((v) => jsonSafe(v, true))).toEqual([true, false, false]);
   });
 
   it("settles the file's kind from the entries of both parts", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blankDevice, type ProductInstance } from '../../../src/core/model/fleet.ts';
-import { BUCKET_SIZE, DIRECTORY_SHARDS, DeviceSets, type DeviceSetRecord, bucketKey, bucketiseDevices, deviceCount, shardKey } from '../../../src/db/devices.ts';
+import { BUCKET_SIZE, DIRECTORY_SHARDS, DeviceSets, type DeviceSetRecord, type StoredDeviceBucket, bucketKey, bucketiseDevices, deviceCount, openDeviceBucket, shardKey } from '../../../src/db/devices.ts';
 import { getDevice, listDevices } from '../../../src/db/queries.ts';
 import { expectDeviceStoreWhole, freshDb } from './workspace.ts';
 import type { WorkbenchDb } from '../../../src/db/schema.ts';
@@ -39,8 +39,8 @@ describe('device buckets', () => {
     expect(writes.flat()).toContain('~meta');
     await expectDeviceStoreWhole(db, byKey([...first, ...next]));
     expect(await deviceCount(db.deviceSets)).toBe(140);
-    expect(await db.deviceSets.get(bucketKey(3))).toMatchObject({ devices: expect.arrayContaining([expect.objectContaining({ key: next[0]!.key })]) });
-    expect(((await db.deviceSets.get(bucketKey(4))) as { devices: unknown[] }).devices).toHaveLength(140 - 4 * BUCKET_SIZE);
+    expect(openDeviceBucket((await db.deviceSets.get(bucketKey(3))) as StoredDeviceBucket).devices).toContainEqual(expect.objectContaining({ key: next[0]!.key }));
+    expect(openDeviceBucket((await db.deviceSets.get(bucketKey(4))) as StoredDeviceBucket).devices).toHaveLength(140 - 4 * BUCKET_SIZE);
   });
 
   it('rewrites only the buckets of the devices it changes: an update touches one bucket, not the directory', async () => {
@@ -87,8 +87,23 @@ describe('device buckets', () => {
     await expectDeviceStoreWhole(db, byKey(all));
     const other = freshDb('devices');
     await new DeviceSets(other.deviceSets).put(all);
-    expect(await other.deviceSets.toArray()).toEqual(await db.deviceSets.toArray());
+    // A list is bucketed as objects, writes pack each bucket as JSON (bulk.ts): the same devices either way.
+    const opened = async (d: WorkbenchDb) => (await d.deviceSets.toArray()).map((r) => (r.key.startsWith('d') ? openDeviceBucket(r as StoredDeviceBucket) : r));
+    expect(typeof ((await other.deviceSets.get(bucketKey(0))) as StoredDeviceBucket).devices).toBe('string');
+    expect(await opened(other)).toEqual(await opened(db));
     expect(() => bucketiseDevices([device(1), device(1)])).toThrow(/listed twice/);
+  });
+
+  it('keeps a bucket JSON would not give back exactly as objects, and says a bucket that cannot be read is damaged', async () => {
+    const db = freshDb('devices');
+    const odd = { ...device(1), updatedAt: -0 } as ProductInstance;
+    await new DeviceSets(db.deviceSets).put([odd, device(2)]);
+    const stored = (await db.deviceSets.get(bucketKey(0))) as StoredDeviceBucket;
+    expect(Array.isArray(stored.devices)).toBe(true);
+    const back = await new DeviceSets(db.deviceSets).one(odd.key);
+    expect(Object.is(back?.updatedAt, -0)).toBe(true);
+    await db.deviceSets.put({ key: bucketKey(0), devices: '[{"key":' } as StoredDeviceBucket);
+    await expect(new DeviceSets(db.deviceSets).one(odd.key)).rejects.toThrow(/device store is damaged: bucket d000000 cannot be read/);
   });
 
   it('says the store is damaged rather than lose devices when a bucket the directory names is gone', async () => {

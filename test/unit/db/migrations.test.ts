@@ -1,7 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, SCHEMA_VERSIONS, TABLES, openWorkbenchDb } from '../../../src/db/schema.ts';
-import type { ReportBucket } from '../../../src/db/reports.ts';
+import { type ReportBucket, type StoredReportBucket, openReportBucket } from '../../../src/db/reports.ts';
+import { type DeviceSetRecord, type StoredDeviceBucket, openDeviceBucket } from '../../../src/db/devices.ts';
 import { dump, populatedWorkspace } from './workspace.ts';
 
 /** Tables a database of schema `version` has (a table set to null by a version was deleted by it). */
@@ -18,6 +19,9 @@ describe('schema migrations: a database written by every earlier version opens w
     const db = await populatedWorkspace(30);
     current = await dump(db);
     raw = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await db.table(t).toArray()] as const)));
+    // Before v10, buckets held their devices and report sets as objects, not JSON (db/bulk.ts).
+    raw.deviceSets = (raw.deviceSets as DeviceSetRecord[]).map((r) => (r.key.startsWith('d') ? openDeviceBucket(r as StoredDeviceBucket) : r));
+    raw.reportSets = (raw.reportSets as StoredReportBucket[]).map(openReportBucket);
     db.close();
   }, 60_000);
 
@@ -56,6 +60,11 @@ describe('schema migrations: a database written by every earlier version opens w
         if (tables.includes(table) || (table === 'reportSets' && tables.includes('reports')) || (table === 'deviceSets' && tables.includes('devices'))) expect(after[table], `${table} kept`).toEqual(current[table]);
         else expect(after[table], `${table} new and empty`).toEqual([]);
       }
+      // v10 packs every bucket as JSON.
+      const buckets = (await db.deviceSets.toArray()).filter((r) => r.key.startsWith('d'));
+      expect(buckets.length).toBeGreaterThan(0);
+      for (const r of buckets) expect(typeof (r as { devices: unknown }).devices, r.key).toBe('string');
+      for (const r of await db.reportSets.toArray()) expect(typeof r.sets, r.key).toBe('string');
       db.close();
     }, 60_000);
   }

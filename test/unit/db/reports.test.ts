@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blankDevice, type DeviceReports } from '../../../src/core/model/fleet.ts';
 import { DeviceSets, bucketKey, bucketiseDevices, placesOf } from '../../../src/db/devices.ts';
-import { ORPHANS_KEY, REPORT_BUCKETS, type ReportBucket, ReportSets, allReportSets, bucketOf, bucketiseWith } from '../../../src/db/reports.ts';
+import { ORPHANS_KEY, REPORT_BUCKETS, ReportSets, allReportSets, bucketOf, bucketiseWith, openReportBucket } from '../../../src/db/reports.ts';
 import type { WorkbenchDb } from '../../../src/db/schema.ts';
 import { freshDb } from './workspace.ts';
 
@@ -37,7 +37,7 @@ describe('report buckets', () => {
   it("keeps each device's set in the report bucket of its device bucket, and reads and replaces sets by device", async () => {
     const db = freshDb('reports');
     const all = await store(db, 0, 9000);
-    const buckets = (await db.reportSets.toArray()) as ReportBucket[];
+    const buckets = (await db.reportSets.toArray()).map(openReportBucket);
     const places = placesOf((await db.deviceSets.toArray()) as never);
     expect(buckets.length).toBe(Math.ceil(9000 / 32));
     for (const b of buckets) for (const s of b.sets) expect(places.get(s.key)).toBe(b.key);
@@ -58,9 +58,9 @@ describe('report buckets', () => {
   it('an import of new devices into a large workspace writes new report buckets only', async () => {
     const db = freshDb('reports');
     await store(db, 0, 3200);
-    const before = new Map(((await db.reportSets.toArray()) as ReportBucket[]).map((b) => [b.key, b]));
+    const before = new Map(((await db.reportSets.toArray()).map(openReportBucket)).map((b) => [b.key, b]));
     await store(db, 3200, 3300);
-    const after = (await db.reportSets.toArray()) as ReportBucket[];
+    const after = (await db.reportSets.toArray()).map(openReportBucket);
     const changed = after.filter((b) => JSON.stringify(before.get(b.key)) !== JSON.stringify(b)).map((b) => b.key);
     expect(changed).toEqual([bucketKey(100), bucketKey(101), bucketKey(102), bucketKey(103)]);
   });

@@ -1,4 +1,4 @@
-import { type ReportBucket, allReportSets } from '../../../src/db/reports.ts';
+import { allReportSets, openReportBucket } from '../../../src/db/reports.ts';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { candidates, cycleDevices, presetSelection } from '../../../src/core/cycle/choose.ts';
 import { udiKey } from '../../../src/core/model/udi.ts';
@@ -12,7 +12,7 @@ import { createCycle, listCycles, markDownloaded, markUploaded } from '../../../
 import { fillDemo } from '../../../src/db/demo.ts';
 import { type WorkbenchDb, TABLES, openWorkbenchDb } from '../../../src/db/schema.ts';
 import { getDevice, listDevices } from '../../../src/db/queries.ts';
-import { BUCKET_SIZE, type DeviceBucket, type DeviceMeta, type DeviceSetRecord, type DirectoryShard, META_KEY, bucketKey, shardKey } from '../../../src/db/devices.ts';
+import { BUCKET_SIZE, type DeviceMeta, type DeviceSetRecord, type DirectoryShard, META_KEY, type StoredDeviceBucket, bucketKey, openDeviceBucket, shardKey } from '../../../src/db/devices.ts';
 import type { ProductInstance } from '../../../src/core/model/fleet.ts';
 import { expect } from 'vitest';
 
@@ -60,7 +60,7 @@ export async function populatedWorkspace(devices = 50): Promise<WorkbenchDb> {
 /** The device store's bookkeeping agrees with its buckets: each device once, where the directory says, counted. */
 export async function expectDeviceStoreWhole(db: WorkbenchDb, devices: ProductInstance[]): Promise<void> {
   const records = (await db.deviceSets.toArray()) as DeviceSetRecord[];
-  const buckets = records.filter((r): r is DeviceBucket => r.key.startsWith('d'));
+  const buckets = records.filter((r): r is StoredDeviceBucket => r.key.startsWith('d')).map(openDeviceBucket);
   const shards = records.filter((r): r is DirectoryShard => r.key.startsWith('~dir-'));
   const meta = records.find((r): r is DeviceMeta => r.key === META_KEY);
   const where = new Map(shards.flatMap((s) => s.keys.map((k, i) => [k, s.buckets[i]!] as const)));
@@ -75,7 +75,7 @@ export async function expectDeviceStoreWhole(db: WorkbenchDb, devices: ProductIn
   expect(meta?.next ?? 0, 'buckets in use').toBe(buckets.length);
   expect(await getDevice(db, devices[0]?.key ?? 'none')).toEqual(devices[0]);
   // Each device's report set sits in the report bucket of its device bucket's key.
-  for (const b of (await db.reportSets.toArray()) as ReportBucket[]) for (const set of b.sets) expect(bucketKey(where.get(set.key)!), `${set.key}'s reports`).toBe(b.key);
+  for (const b of (await db.reportSets.toArray()).map(openReportBucket)) for (const set of b.sets) expect(bucketKey(where.get(set.key)!), `${set.key}'s reports`).toBe(b.key);
 }
 
 /** Every table's records, by primary key order, Blobs replaced by their bytes: what "identical" means here. */
