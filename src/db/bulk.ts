@@ -13,9 +13,17 @@ export function packed<T>(items: T[]): T[] | string {
   return jsonSafe(items, true) ? JSON.stringify(items) : items;
 }
 
-/** The items of a bucket as `packed` stored them (or as schema v8 and v9 did: objects). */
-export function unpacked<T>(stored: T[] | string): T[] {
-  return typeof stored === 'string' ? (JSON.parse(stored) as T[]) : stored;
+/**
+ * The items of a bucket as `packed` stored them (or as schema v8 and v9 did: objects). JSON that does not parse is
+ * damage, said as such: `store` and `key` name the bucket.
+ */
+export function unpacked<T>(stored: T[] | string, store: string, key: string): T[] {
+  if (typeof stored !== 'string') return stored;
+  try {
+    return JSON.parse(stored) as T[];
+  } catch (e) {
+    throw new Error(`the workspace's ${store} is damaged: bucket ${key} cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Below this many keys, asking for each key is cheaper than listing the table's keys first. */

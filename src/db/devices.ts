@@ -81,12 +81,7 @@ function isBucket(r: DeviceSetRecord | undefined): r is StoredDeviceBucket {
 
 /** A stored bucket opened (its devices as objects): what every read goes through. */
 export function openDeviceBucket(r: StoredDeviceBucket): DeviceBucket {
-  if (typeof r.devices !== 'string') return r as DeviceBucket;
-  try {
-    return { key: r.key, devices: unpacked(r.devices) };
-  } catch (e) {
-    throw damaged(`bucket ${r.key} cannot be read (${e instanceof Error ? e.message : String(e)})`);
-  }
+  return typeof r.devices === 'string' ? { key: r.key, devices: unpacked(r.devices, 'device store', r.key) } : (r as DeviceBucket);
 }
 
 /** A bucket as it is stored. */

@@ -32,12 +32,7 @@ export interface StoredReportBucket {
 
 /** A stored bucket opened (its sets as objects). */
 export function openReportBucket(r: StoredReportBucket): ReportBucket {
-  if (typeof r.sets !== 'string') return r as ReportBucket;
-  try {
-    return { key: r.key, sets: unpacked(r.sets) };
-  } catch (e) {
-    throw new Error(`the workspace's report store is damaged: bucket ${r.key} cannot be read (${e instanceof Error ? e.message : String(e)})`);
-  }
+  return typeof r.sets === 'string' ? { key: r.key, sets: unpacked(r.sets, 'report store', r.key) } : (r as ReportBucket);
 }
 
 /** Report sets whose device is not stored (never written so, but a restore keeps whatever a backup holds). */
