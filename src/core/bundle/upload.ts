@@ -1,6 +1,6 @@
 import { type CheckedRun, GzipSink, canStreamGzip, crc32, gzipStored } from '../archive/gzip-sink.ts';
 import { writeTarGz } from '../archive/tar.ts';
-import { BLOCK, TAR_END, tarHeader } from '../archive/ustar.ts';
+import { TAR_END, tarHeader, tarPadding } from '../archive/ustar.ts';
 
 /**
  * A CSSM upload bundle the way CSLU and SSM On-Prem export them (INFERRED, FORMATS.md): `UD_SA_<ts>.tar.gz`
@@ -65,18 +65,11 @@ export async function writeUploadBundle(input: UploadBundleInput): Promise<Uploa
   // `gzip(await writeTar([manifest, ...files]), 0)` without building the tar nor reading it all again.
   const manifest = new TextEncoder().encode(lines.join('\n'));
   const parts: Array<Uint8Array | CheckedRun> = [];
-  const entry = (name: string, length: number) => parts.push(tarHeader(name, length, input.timestamp));
-  const pad = (length: number) => {
-    if (length % BLOCK) parts.push(new Uint8Array(BLOCK - (length % BLOCK)));
+  const entry = (name: string, body: Uint8Array | CheckedRun) => {
+    parts.push(tarHeader(name, body.length, input.timestamp), body, tarPadding(body.length));
   };
-  entry('manifest.mf', manifest.length);
-  parts.push(manifest);
-  pad(manifest.length);
-  for (const f of files) {
-    entry(f.name, f.run.length);
-    parts.push(f.run);
-    pad(f.run.length);
-  }
+  entry('manifest.mf', manifest);
+  for (const f of files) entry(f.name, f.run);
   parts.push(TAR_END);
   return { name: `UD_SA_${ts}.tar.gz`, bytes: gzipStored(parts), entries };
 }

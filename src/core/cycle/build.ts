@@ -1,7 +1,6 @@
 import { expand, leaves } from '../archive/expand.ts';
-import { concat, gunzipFast, isGzip } from '../archive/gzip.ts';
-import { Budget, DEFAULT_LIMITS, type ArchiveLimits } from '../archive/limits.ts';
-import { isTar, plainEntries, unsafeEntryName, writeTarGz } from '../archive/tar.ts';
+import { concat } from '../archive/gzip.ts';
+import { writeTarGz } from '../archive/tar.ts';
 import { writeUploadBundle } from '../bundle/upload.ts';
 import type { StoredReport } from '../model/fleet.ts';
 import { sha256Hex } from '../hash.ts';
@@ -35,7 +34,8 @@ export class StoredEntries implements EntryReader {
   private open(file: string): Promise<Map<string, Uint8Array>> {
     let opened = this.files.get(file);
     if (!opened) {
-      opened = this.load(file).then(async ({ name, bytes }) => (await gzipTarEntries(bytes)) ?? new Map(leaves(await expand(name, bytes)).map((l) => [l.path.join('\u0000'), l.bytes])));
+      // expand reads a plain tar.gz in place: one buffer of the announced size (gunzipFast), each entry a view of it.
+      opened = this.load(file).then(async ({ name, bytes }) => new Map(leaves(await expand(name, bytes)).map((l) => [l.path.join('\u0000'), l.bytes])));
       this.files.set(file, opened);
     }
     return opened;
@@ -56,32 +56,6 @@ export class StoredEntries implements EntryReader {
       return bytes;
     });
   }
-}
-
-/**
- * The entries of a stored original that is one gzip layer holding a plain tar of plain files — every usage archive
- * the workbench keeps — by entry name, as `expand` would give them: inflated into one buffer (gunzipFast), each
- * entry a view of it, without the copies `expand` makes through modern-tar for other shapes. Null for anything else
- * (nested archives, names or sizes the limits refuse, damage), which `expand` then opens, and refuses, as at import.
- */
-async function gzipTarEntries(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<Map<string, Uint8Array> | null> {
-  if (!isGzip(bytes) || bytes.length > limits.maxInputBytes) return null;
-  let raw: Uint8Array;
-  try {
-    raw = await gunzipFast(bytes, ['stored file'], new Budget(limits));
-  } catch {
-    return null;
-  }
-  if (!isTar(raw)) return null;
-  const listing = plainEntries(raw);
-  if (!listing || listing.length > limits.maxEntries) return null;
-  const entries = new Map<string, Uint8Array>();
-  for (const { header, data } of listing) {
-    if (header.type !== 'file') continue;
-    if (unsafeEntryName(header.name) || isGzip(data) || isTar(data)) return null;
-    entries.set(header.name, data);
-  }
-  return entries;
 }
 
 const encoder = new TextEncoder();
